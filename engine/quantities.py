@@ -9,7 +9,8 @@ Form: ``MEASURAND_PHASE[_ORDER]``, upper case (see DESIGN.md).
 - ``H_V_A_5``         5th-harmonic subgroup of V_A [% of fundamental] (IEC 61000-4-7)
 - ``HA_V_A_5``        angle of the 5th harmonic [deg], referred to the V_A fundamental: the
                       signal is read as sum of sqrt(2)·Y_h·cos(h·ω·t + HA_h) with HA_V_A_1 = 0
-- ``V_HALF_A``        Urms(1/2): rms over one cycle refreshed every half cycle [V] (IEC 61000-4-30 §5.4.2.1)
+- ``V_HALF_A``        Urms(1/2): rms over one cycle refreshed every half cycle [V]
+                      (IEC 61000-4-30 §5.4.2.1)
 """
 
 from __future__ import annotations

@@ -39,7 +39,13 @@ fi
 stamp=.venv/.ion7400-setup-stamp
 want=$(cat constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -c constraints.txt -e '.[dev]'
+    log=$(mktemp)
+    if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+           .venv/bin/python -m pip install -q -c constraints.txt -e '.[dev]'; } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: installing the Python packages failed (see above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
     echo "$want" > "$stamp"
 fi

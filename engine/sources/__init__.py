@@ -1,4 +1,4 @@
-"""Where samples come from: simulated inputs, COMTRADE replay (later a serial board, a remote meter)."""
+"""Where samples come from: simulated inputs, COMTRADE replay (later a serial board)."""
 
 from engine.sources.base import Source
 

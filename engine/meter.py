@@ -1,0 +1,396 @@
+"""The Meter: consumes sample blocks, runs dsp and metering, and publishes Snapshots.
+
+Per block it
+1. scales the inputs to primary units (PT/CT), applies polarity and transformer corrections;
+2. finds the fundamental zero crossings of the reference voltage (``dsp.crossings``);
+3. cuts contiguous windows of exactly 10 (50 Hz) or 12 (60 Hz) cycles between rising crossings
+   (IEC 61000-4-30 §4.4) and one-cycle windows refreshed every half cycle (Urms(1/2), §5.4.2);
+4. measures every quantity of each window (``engine.measure``), feeds the 10-s frequency
+   (§5.1), energy, demand and min/max;
+5. swaps in a new immutable ``Snapshot``.
+
+With no usable reference (dead bus, current only) windows are timed from the nominal frequency
+and FREQ is NaN. A gap in the sample indices restarts the window timing; the first window after
+it is flagged. ``run`` drives a source paced to the wall clock or as fast as possible through the
+same ``process`` path.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+
+import numpy as np
+
+from engine.blocks import SampleBlock
+from engine.config import MeterConfig, validate
+from engine.dsp import crossings as zc
+from engine.dsp.frequency import FrequencyState, ten_second_frequency
+from engine.dsp.integrate import window_means
+from engine.measure import Layout, instantaneous_rows, layout_for, measure_windows
+from engine.metering import DemandSet, EnergyRegisters, MinMaxTracker
+from engine.runtime import limit_blas_threads, tune_allocator
+from engine.snapshot import Snapshot
+from engine.sources.base import Source
+from engine.transducers import TransducerCorrection
+from engine.wiring import WiringPlan, plan_for
+
+#: Quantities whose minimum and maximum are kept.
+MINMAX_IDS = (
+    "V_A", "V_B", "V_C", "V_AB", "V_BC", "V_CA", "V_LN_AVG", "V_LL_AVG", "I_A", "I_B", "I_C",
+    "I_N", "I_AVG", "FREQ", "P_TOT", "Q_TOT", "S_TOT", "PF_TOT", "DPF_TOT", "THD_V_A", "THD_V_B",
+    "THD_V_C", "THD_V_AB", "THD_V_BC", "THD_V_CA", "THD_I_A", "THD_I_B", "THD_I_C", "U2_V",
+    "U2_I",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """What one block completed.
+
+    ``windows``: rows of ``layout.ids`` values, one per 10/12-cycle window; ``window_end``:
+    their end times; ``flagged``: True where a window follows a gap in the data.
+    ``half_cycle_time`` / ``half_cycle``: Urms(1/2) values [V, A] (rows = ``layout.plan.rms``)
+    at the end of each half cycle. ``frequency``: 10-s frequency values (tick time, [Hz]).
+    """
+
+    layout: Layout
+    windows: np.ndarray
+    window_end: list[datetime]
+    flagged: np.ndarray
+    half_cycle_time: list[datetime] = field(default_factory=list)
+    half_cycle: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    frequency: list[tuple[datetime, float]] = field(default_factory=list)
+
+
+class Meter:
+    """The measurement pipeline and its state. Not thread-safe, except ``snapshot``."""
+
+    def __init__(self, config: MeterConfig | None = None) -> None:
+        self.config = validate(config or MeterConfig())
+        tune_allocator()
+        limit_blas_threads()
+        self.energy = EnergyRegisters()
+        d = self.config.demand
+        self.demand = DemandSet(d.method, int(d.interval), d.subintervals)
+        self.minmax = MinMaxTracker(MINMAX_IDS)
+        self._snapshot = Snapshot(time=datetime.fromtimestamp(0, UTC))
+        self._lock = threading.Lock()
+        self._reset_stream()
+        self._sample_rate: float | None = None
+        self._layout: Layout | None = None
+        self._layout_key: tuple | None = None
+        self._last_row: np.ndarray | None = None
+        self._last_half: dict[str, float] = {}
+        self._freq_10s = float("nan")
+        self._freq_cycle = float("nan")
+
+    # -- public --------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The latest snapshot (an atomic reference; safe to read from any thread)."""
+        return self._snapshot
+
+    @property
+    def layout(self) -> Layout | None:
+        return self._layout
+
+    def process(self, block: SampleBlock) -> BlockResult:
+        """Consume one block; return what it completed."""
+        self._prepare(block)
+        plan = self._layout.plan
+        if self._next_index is not None and block.first_index != self._next_index:
+            self._reset_stream()
+            self._gap = True
+        if self._next_index is None:
+            self._t0 = block.start - timedelta(seconds=block.first_index / block.sample_rate)
+            self._buf_start = block.first_index
+            self._crossing = zc.initial_state(self._sos, block.first_index)
+            self._freq_state = FrequencyState(tick=self._tick_after(block.first_index))
+        self._next_index = block.first_index + block.n_samples
+
+        x = self._corrector.apply(self._scaled(block))
+        self._buf = x if self._buf is None else np.concatenate([self._buf, x], axis=1)
+
+        pos, direc, self._crossing = zc.find_crossings(
+            self._reference(x), self._sos, self._crossing, self._min_spacing, self._level,
+            self._step,
+        )  # fmt: skip
+        self._crossings.extend(zip(pos.tolist(), direc.tolist(), strict=True))
+        rising = pos[direc > 0]
+        self._rising.extend(rising.tolist())
+        if len(rising) >= 2:
+            self._freq_cycle = self._sample_rate / (rising[-1] - rising[-2])
+
+        integrands = instantaneous_rows(plan, self._buf)
+        starts, ends, cycles, known = self._schedule_windows()
+        offset = self._buf_start
+        rows = measure_windows(
+            self._layout, self._buf, integrands, starts - offset, ends - offset, cycles,
+            self._sample_rate, self.config.tdd_current, known,
+        )  # fmt: skip
+        flagged = np.zeros(len(starts), dtype=bool)
+        if len(starts) and self._gap:
+            flagged[0], self._gap = True, False
+        half_t, half_v = self._half_cycles(integrands, offset)
+        ticks, self._freq_state = ten_second_frequency(
+            rising, self._freq_state, self._sample_rate, 10.0 * self._sample_rate,
+            upto=self._next_index - 1,
+        )  # fmt: skip
+        if ticks:
+            self._freq_10s = ticks[-1][1]
+        window_end = [self._time_at(e) for e in ends]
+        self._meter(rows, starts, ends, window_end)
+        self._trim()
+        result = BlockResult(
+            self._layout, rows, window_end, flagged, half_t, half_v,
+            [(self._time_at(t), f) for t, f in ticks],
+        )  # fmt: skip
+        if len(rows):
+            self._last_row = rows[-1]
+        if len(half_t):
+            self._last_half = {
+                f"{q[:1]}_HALF_{q[2:]}": float(v)
+                for (q, _), v in zip(plan.rms, half_v[:, -1], strict=True)
+                if q[2:] in ("A", "B", "C", "AB", "BC", "CA")
+            }
+        self._publish(block.start + timedelta(seconds=block.duration))
+        return result
+
+    def run(
+        self,
+        source: Source,
+        *,
+        paced: bool,
+        seconds: float | None = None,
+        stop: threading.Event | None = None,
+        on_result: Callable[[BlockResult], None] | None = None,
+    ) -> None:
+        """Process ``source`` until it ends, ``seconds`` of signal have passed or ``stop`` is set.
+
+        ``paced``: keep signal time in step with the wall clock (live display); otherwise as
+        fast as the CPU allows (analysis, tests, fast-forward training). Same code path.
+        """
+        wall0 = time.monotonic()
+        done = 0.0
+        for block in source.blocks():
+            if stop is not None and stop.is_set():
+                break
+            if seconds is not None and done >= seconds - 1e-9:
+                break
+            if seconds is not None and done + block.duration > seconds + 1e-9:
+                keep = round((seconds - done) * block.sample_rate)
+                block = _head(block, keep)
+            result = self.process(block)
+            done += block.duration
+            if on_result is not None:
+                on_result(result)
+            if paced:
+                lag = done - (time.monotonic() - wall0)
+                if lag > 0:
+                    (stop.wait if stop is not None else time.sleep)(lag)
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _prepare(self, block: SampleBlock) -> None:
+        key = (block.sample_rate, block.v4_measured, block.i4_measured, block.scale)
+        if key == self._layout_key:
+            return
+        cfg = self.config
+        self._layout_key = key
+        self._sample_rate = block.sample_rate
+        plan: WiringPlan = plan_for(
+            cfg.wiring, v4_measured=block.v4_measured, i4_measured=block.i4_measured
+        )
+        self._layout = layout_for(plan)
+        self._step = zc.decimation(block.sample_rate, cfg.nominal_frequency)
+        self._sos = zc.design_lowpass(block.sample_rate / self._step, cfg.nominal_frequency)
+        self._min_spacing = 0.25 * block.sample_rate / cfg.nominal_frequency
+        ll = cfg.wiring == "3W-DELTA"
+        # Hysteresis: 5 % of the nominal reference peak; below that there is no usable signal.
+        self._level = 0.05 * np.sqrt(2.0) * cfg.nominal_voltage
+        self._reference_pair = (0, 1) if ll else (0, None)
+        gain = np.ones(8)
+        if block.scale == "secondary":
+            gain[:4] = cfg.pt_ratio
+            gain[4:7] = cfg.ct_ratio
+            gain[7] = cfg.i4_ct_ratio
+        self._corrector = TransducerCorrection(cfg, block.sample_rate, gain)
+        self._reset_stream()
+
+    def _reset_stream(self) -> None:
+        self._next_index: int | None = None
+        self._buf: np.ndarray | None = None
+        self._buf_start = 0
+        self._crossings: list[tuple[float, int]] = []
+        self._rising: list[float] = []
+        self._win_start: float | None = None
+        self._win_on_crossing = False
+        self._half_done = 0  # crossings already used as a half-cycle end
+        self._gap = False
+        if getattr(self, "_corrector", None) is not None:
+            self._corrector.reset()
+
+    def _scaled(self, block: SampleBlock) -> np.ndarray:
+        return np.concatenate([block.voltage, block.current]).astype(float, copy=False)
+
+    def _reference(self, x: np.ndarray) -> np.ndarray:
+        a, b = self._reference_pair
+        return x[a] if b is None else x[a] - x[b]
+
+    def _tick_after(self, index: int) -> float:
+        """Position of the first 10-s clock tick after absolute sample ``index``."""
+        t = self._t0 + timedelta(seconds=index / self._sample_rate)
+        epoch = t.timestamp()
+        tick = (np.floor(epoch / 10.0) + 1) * 10.0
+        return index + (tick - epoch) * self._sample_rate
+
+    def _time_at(self, position: float) -> datetime:
+        return self._t0 + timedelta(seconds=float(position) / self._sample_rate)
+
+    # -- windows ---------------------------------------------------------------------------
+
+    def _schedule_windows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Cut the 10/12-cycle windows that the buffer now holds completely."""
+        n_cyc = self.config.cycles_per_window
+        fs = self._sample_rate
+        nominal_len = n_cyc * fs / self.config.nominal_frequency
+        last_sample = self._buf_start + self._buf.shape[1] - 1
+        starts: list[float] = []
+        ends: list[float] = []
+        cycles: list[float] = []
+        known: list[bool] = []
+        while True:
+            if self._win_start is None:
+                if self._rising:
+                    self._win_start = self._rising[0]
+                    self._win_on_crossing = True
+                elif last_sample - self._buf_start > 1.5 * nominal_len:
+                    self._win_start = float(self._buf_start)
+                    self._win_on_crossing = False
+                else:
+                    break
+            s = self._win_start
+            later = [p for p in self._rising if p > s + 0.5]
+            # A window is measured once the buffer also holds the few samples past its end that
+            # the harmonic analysis may use (``harmonics.fast_length``).
+            margin = 1 + 0.01 * nominal_len
+            if len(later) >= n_cyc and later[n_cyc - 1] <= last_sample - margin:
+                e, c, k = later[n_cyc - 1], float(n_cyc), True
+                if not self._win_on_crossing:
+                    # Resynchronising after nominal timing: the window holds a part cycle
+                    # before its first crossing, then whole cycles up to a crossing.
+                    period = (later[n_cyc - 1] - later[0]) / (n_cyc - 1)
+                    c = n_cyc - 1 + (later[0] - s) / period
+                self._win_on_crossing = True
+            elif last_sample - s > 1.5 * nominal_len + margin:
+                e, c, k = s + nominal_len, float(n_cyc), False
+                self._win_on_crossing = False
+            else:
+                break
+            starts.append(s)
+            ends.append(e)
+            cycles.append(c)
+            known.append(k)
+            self._win_start = e
+            self._rising = [p for p in self._rising if p > e + 0.5]
+        return np.array(starts), np.array(ends), np.array(cycles), np.array(known, dtype=bool)
+
+    def _half_cycles(
+        self, integrands: np.ndarray, offset: int
+    ) -> tuple[list[datetime], np.ndarray]:
+        """Urms(1/2): rms over the cycle ending at each new crossing (IEC 61000-4-30 §5.4.2.1)."""
+        n_rms = len(self._layout.plan.rms)
+        cr = self._crossings
+        first = max(self._half_done, 2)
+        if len(cr) <= first - 1 or len(cr) < 3:
+            return [], np.empty((n_rms, 0))
+        ends = np.array([p for p, _ in cr[first:]])
+        starts = np.array([p for p, _ in cr[first - 2 : len(cr) - 2]])
+        self._half_done = len(cr)
+        ok = starts - offset >= -0.5
+        ends, starts = ends[ok], starts[ok]
+        if len(ends) == 0:
+            return [], np.empty((n_rms, 0))
+        means = window_means(integrands[:n_rms], starts - offset, ends - offset)
+        values = np.sqrt(np.maximum(means, 0.0))
+        return [self._time_at(e) for e in ends], values
+
+    def _trim(self) -> None:
+        """Drop samples no window or half cycle still needs."""
+        keep_from = self._buf_start + self._buf.shape[1] - 1
+        if self._win_start is not None:
+            keep_from = min(keep_from, self._win_start)
+        if len(self._crossings) >= 2:
+            keep_from = min(keep_from, self._crossings[-2][0])
+        cut = int(np.floor(keep_from)) - 1 - self._buf_start
+        if cut > 0:
+            self._buf = self._buf[:, cut:]
+            self._buf_start += cut
+        # Keep only the last two crossings for the next half cycle.
+        if len(self._crossings) > 2:
+            drop = len(self._crossings) - 2
+            self._crossings = self._crossings[drop:]
+            self._half_done = max(0, self._half_done - drop)
+
+    # -- metering and publishing -------------------------------------------------------------
+
+    def _meter(self, rows: np.ndarray, starts, ends, window_end: list[datetime]) -> None:
+        idx = self._layout.index
+        cols = [idx[q] for q in ("P_TOT", "Q_TOT", "S_TOT", "I_AVG")]
+        mm_ids = [q for q in MINMAX_IDS if q in idx]
+        mm_cols = [idx[q] for q in mm_ids]
+        for w in range(len(rows)):
+            dt = (ends[w] - starts[w]) / self._sample_rate
+            p, q, s, i = (float(v) for v in rows[w, cols])
+            self.energy.accumulate(p, q, s, dt)
+            self.demand.update(window_end[w], dt, p, q, s, i)
+            self.minmax.update(
+                window_end[w], dict(zip(mm_ids, rows[w, mm_cols].tolist(), strict=True))
+            )
+
+    def _publish(self, now: datetime) -> None:
+        values: dict[str, float] = {}
+        if self._last_row is not None:
+            values.update(zip(self._layout.ids, self._last_row.tolist(), strict=True))
+        values.update(self._last_half)
+        if not np.isnan(self._freq_10s):
+            values["FREQ"] = self._freq_10s
+        values["FREQ_CYCLE"] = self._freq_cycle
+        values.update(self.energy.values())
+        values.update(self.demand.values())
+        flags = set()
+        rot = values.get("PHASE_ROTATION", 0.0)
+        expected = 1.0 if self.config.phase_rotation == "ABC" else -1.0
+        if rot not in (0.0, expected) and not np.isnan(rot):
+            flags.add("PHASE_REVERSAL")
+        if np.isnan(values.get("FREQ", np.nan)):
+            flags.add("NO_REFERENCE")
+        self._snapshot = Snapshot(
+            time=now,
+            values=MappingProxyType(values),
+            stamps=MappingProxyType(self.demand.peak_times()),
+            minimum=MappingProxyType(self.minmax.minimum()),
+            maximum=MappingProxyType(self.minmax.maximum()),
+            flags=frozenset(flags),
+        )
+
+
+def _head(block: SampleBlock, n: int) -> SampleBlock:
+    """The first ``n`` samples of ``block``."""
+    return SampleBlock(
+        start=block.start,
+        sample_rate=block.sample_rate,
+        first_index=block.first_index,
+        voltage=block.voltage[:, :n],
+        current=block.current[:, :n],
+        scale=block.scale,
+        v4_measured=block.v4_measured,
+        i4_measured=block.i4_measured,
+        digital=None if block.digital is None else block.digital[:, :n],
+    )
