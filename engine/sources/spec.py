@@ -1,0 +1,38 @@
+"""Open a source from a command-line spec: ``sim``, ``sim:FILE.toml``, ``comtrade:FILE.cfg``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.errors import InputError
+from engine.sources.base import Source
+
+KINDS = ("sim", "comtrade")
+
+
+def open_source(spec: str, *, mapping: dict[str, str] | None = None, seed: int = 0) -> Source:
+    """The source a spec names.
+
+    - ``sim``: the default simulated 3-phase system; ``sim:FILE.toml``: a scenario file
+      (see docs/simulated-inputs.md);
+    - ``comtrade:FILE.cfg`` (or ``.cff``): replay a recording; ``mapping`` overrides the channel
+      assignment (meter input -> COMTRADE channel id).
+
+    Raises ``InputError`` for an unknown kind or a bad file.
+    """
+    kind, _, arg = spec.partition(":")
+    if kind == "sim":
+        from engine.sources.scenario import load_scenario
+        from engine.sources.simulated import SimulatedSource
+
+        scenario = load_scenario(arg) if arg else None
+        return SimulatedSource(scenario, seed=seed)
+    if kind == "comtrade":
+        from engine.sources.comtrade import ComtradeSource
+
+        if not arg:
+            raise InputError("comtrade source needs a file: comtrade:FILE.cfg")
+        return ComtradeSource(Path(arg), mapping=mapping)
+    if kind == "serial":
+        raise InputError("serial sources are not available yet (hardware board support)")
+    raise InputError(f"unknown source {spec!r}: use sim, sim:FILE.toml or comtrade:FILE.cfg")

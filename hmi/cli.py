@@ -1,0 +1,233 @@
+"""The ``ion7400-hmi`` command: the emulator window, and headless ``analyze`` / ``read``.
+
+    ion7400-hmi [--source SPEC] [--config FILE] [--scale N]        the front-panel window
+    ion7400-hmi analyze REC.cfg [--json] [--output FILE] ...       analyse a COMTRADE recording
+    ion7400-hmi read [--source SPEC] [--seconds N] [--json]        run the engine, print readings
+
+Bad input (a missing or malformed file, an invalid setting) ends with status 2 and one line on
+stderr naming the file, the line and the problem; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from engine.config import WIRINGS, MeterConfig, load_config, validate
+from engine.errors import InputError
+from engine.quantities import QUANTITIES
+
+PROG = "ion7400-hmi"
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no such numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _dump(document: dict) -> str:
+    return json.dumps(_json_safe(document), indent=1, ensure_ascii=False, default=str)
+
+
+def _config(args: argparse.Namespace, **overrides: Any) -> MeterConfig:
+    config = load_config(args.config) if getattr(args, "config", None) else MeterConfig()
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return validate(replace(config, **given))
+    except ValueError as exc:
+        raise InputError(f"invalid option: {exc}") from None
+
+
+def _parse_mapping(text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    mapping = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--map: expected INPUT=CHANNEL pairs, got {part!r}")
+        mapping[key.strip().upper()] = value.strip()
+    return mapping
+
+
+# -- readable tables ---------------------------------------------------------------------
+
+_TABLE_GROUPS = (
+    ("Voltage L-N", ("V_A", "V_B", "V_C", "V_LN_AVG")),
+    ("Voltage L-L", ("V_AB", "V_BC", "V_CA", "V_LL_AVG")),
+    ("Current", ("I_A", "I_B", "I_C", "I_N", "I_AVG")),
+    ("Frequency", ("FREQ",)),
+    ("Active power", ("P_A", "P_B", "P_C", "P_TOT")),
+    ("Reactive power", ("Q_A", "Q_B", "Q_C", "Q_TOT")),
+    ("Apparent power", ("S_A", "S_B", "S_C", "S_TOT")),
+    ("Power factor", ("PF_A", "PF_B", "PF_C", "PF_TOT", "DPF_TOT")),
+    ("THD", ("THD_V_A", "THD_V_B", "THD_V_C", "THD_V_AB", "THD_I_A", "THD_I_B", "THD_I_C")),
+    ("Unbalance", ("U2_V", "U0_V", "U2_I")),
+    ("Energy", ("E_P_DEL", "E_P_REC", "E_Q_DEL", "E_Q_REC", "E_S_DEL")),
+    ("Demand", ("D_P", "D_P_PRED", "D_P_PEAK")),
+)
+
+
+def format_table(values: dict[str, float]) -> str:
+    """Grouped, aligned ``id value unit`` lines of the quantities present (NaN as ----)."""
+    lines = []
+    for title, ids in _TABLE_GROUPS:
+        present = [q for q in ids if q in values]
+        if not present:
+            continue
+        lines.append(title)
+        for q in present:
+            v = values[q]
+            spec = QUANTITIES[q]
+            text = "----" if v is None or not math.isfinite(v) else f"{v:.{spec.resolution + 2}f}"
+            lines.append(f"  {q:<10} {text:>16} {spec.unit}")
+    return "\n".join(lines)
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def _progress(fraction: float) -> None:
+    width = 30
+    done = int(fraction * width)
+    sys.stderr.write(f"\ranalyze [{'#' * done}{'.' * (width - done)}] {100 * fraction:5.1f} %")
+    if fraction >= 1.0:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from engine.analysis import analyse_source
+    from engine.sources.comtrade import ComtradeSource
+
+    source = ComtradeSource(Path(args.recording), mapping=_parse_mapping(args.map))
+    desc = source.describe()
+    config = _config(
+        args,
+        nominal_voltage=args.nominal_voltage,
+        nominal_frequency=args.nominal_frequency
+        or (None if args.config else _nearest_system(desc.get("nominal_frequency"))),
+        wiring=args.wiring,
+    )
+    seconds = desc.get("samples", 0) / desc.get("sample_rate", 1.0)
+    show = sys.stderr.isatty() and seconds > 10.0
+    result = analyse_source(source, config, _progress if show else None, seconds)
+    ids = result.ids
+    document = {
+        "source": desc,
+        "config": config.to_dict(),
+        "summary": result.summary,
+        # "10cycle" names the IEC 61000-4-30 10/12-cycle interval: 12 cycles on 60 Hz systems.
+        "intervals": {
+            "10cycle": [
+                {
+                    "t": t.isoformat(),
+                    "flagged": bool(f),
+                    **dict(zip(ids, row.tolist(), strict=True)),
+                }
+                for t, f, row in zip(result.times, result.flagged, result.rows, strict=True)
+            ]
+        },
+    }
+    if args.output:
+        Path(args.output).write_text(_dump(document) + "\n", encoding="utf-8")
+    if args.json:
+        print(_dump(document))
+    elif not args.output or sys.stdout.isatty():
+        print(f"{args.recording}: {len(result.times)} windows")
+        print(format_table(result.summary))
+    return 0
+
+
+def _nearest_system(lf: float | None) -> float | None:
+    """50 or 60 Hz from a recording's line frequency (None when it gives none)."""
+    if not lf:
+        return None
+    return 50.0 if abs(lf - 50.0) <= abs(lf - 60.0) else 60.0
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    from engine.meter import Meter
+    from engine.sources.spec import open_source
+
+    if not args.seconds > 0:
+        raise InputError(f"--seconds must be > 0, got {args.seconds}")
+    source = open_source(args.source, mapping=_parse_mapping(args.map))
+    nominal = _nearest_system(getattr(source, "nominal_frequency", None))
+    config = _config(args, nominal_frequency=None if args.config else nominal)
+    meter = Meter(config)
+    try:
+        meter.run(source, paced=False, seconds=args.seconds)
+    finally:
+        source.close()
+    snap = meter.snapshot
+    values = dict(snap.values)
+    if args.json:
+        print(_dump({"t": snap.time.isoformat(), "quantities": values}))
+    else:
+        print(f"{snap.time.isoformat()}  ({args.source}, {args.seconds:g} s of signal)")
+        print(format_table(values))
+    return 0
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from hmi.app import run_window
+
+    config = _config(args)
+    return run_window(args.source, config=config, scale=args.scale)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="PowerLogic ION7400 front-panel emulator and measurement engine."
+    )
+    parser.add_argument("--source", default="sim", help="sim | sim:FILE.toml | comtrade:FILE.cfg")
+    parser.add_argument("--config", help="meter configuration (TOML)")
+    parser.add_argument("--scale", type=int, default=2, choices=range(1, 5), help="TFT zoom")
+    parser.set_defaults(func=cmd_window)
+    sub = parser.add_subparsers(dest="command")
+
+    an = sub.add_parser("analyze", help="analyse a COMTRADE recording, print the readings")
+    an.add_argument("recording", help="COMTRADE .cfg or .cff file")
+    an.add_argument("--nominal-voltage", type=float, help="[V] line-to-neutral (L-L in delta)")
+    an.add_argument("--nominal-frequency", type=float, choices=(50.0, 60.0), help="[Hz]")
+    an.add_argument("--wiring", choices=WIRINGS)
+    an.add_argument("--config", help="meter configuration (TOML)")
+    an.add_argument("--map", help="channel mapping, e.g. V1=VA,V2=VB,I1=IA")
+    an.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    an.add_argument("--output", help="write the JSON report to this file")
+    an.set_defaults(func=cmd_analyze)
+
+    rd = sub.add_parser("read", help="run the engine headless and print the last readings")
+    rd.add_argument("--source", default="sim", help="sim | sim:FILE.toml | comtrade:FILE.cfg")
+    rd.add_argument("--seconds", type=float, default=2.0, help="[s] of signal to process")
+    rd.add_argument("--config", help="meter configuration (TOML)")
+    rd.add_argument("--map", help="channel mapping for comtrade sources")
+    rd.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    rd.set_defaults(func=cmd_read)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
