@@ -41,6 +41,7 @@ from types import MappingProxyType
 from typing import Any
 
 from engine.errors import InputError
+from engine.metering.demand import DemandSettings
 
 CONFIG_VERSION = 1
 WIRINGS = ("4W-WYE", "3W-WYE", "3W-DELTA", "1P-2W", "SPLIT-3W")
@@ -61,13 +62,6 @@ class ChannelCorrection:
 
 
 @dataclass(frozen=True)
-class DemandSettings:
-    method: str = "sliding"  # "block" | "sliding"
-    interval: float = 900.0  # [s]
-    subintervals: int = 3
-
-
-@dataclass(frozen=True)
 class MeterConfig:
     """What the measurement needs to know about the installation."""
 
@@ -85,7 +79,7 @@ class MeterConfig:
     channels: MappingProxyType = field(
         default_factory=lambda: MappingProxyType({c: ChannelCorrection() for c in CHANNELS})
     )
-    demand: DemandSettings = DemandSettings()
+    demand: DemandSettings = field(default_factory=lambda: DemandSettings("sliding", 900, 3))
 
     @property
     def pt_ratio(self) -> float:
@@ -165,16 +159,7 @@ def validate(config: MeterConfig) -> MeterConfig:
                 f"channels.{ch}.phase_correction: must be -10 to 10 deg, "
                 f"got {corr.phase_correction}"
             )
-    d = config.demand
-    if d.method not in ("block", "sliding"):
-        raise ValueError(f"demand.method: must be block or sliding, got {d.method!r}")
-    if not 60 <= d.interval <= 86400:
-        raise ValueError(f"demand.interval: must be 60 to 86400 s, got {d.interval}")
-    if not isinstance(d.subintervals, int) or not 1 <= d.subintervals <= 60:
-        raise ValueError(
-            f"demand.subintervals: must be a whole number 1 to 60, got {d.subintervals!r}"
-        )
-    return config
+    return config  # demand settings validate themselves (engine.metering.demand)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -221,12 +206,12 @@ def _from_tables(data: dict[str, Any]) -> MeterConfig:
     for key in demand_in:
         if key not in ("method", "interval", "subintervals"):
             raise KeyError(key)
-    config = replace(
-        MeterConfig(),
-        **meter,
-        channels=MappingProxyType(channels),
-        demand=replace(DemandSettings(), **demand_in),
-    )
+    try:
+        demand = replace(MeterConfig().demand, **demand_in)
+    except ValueError as exc:  # "demand interval must be ...": name the key for the line
+        key = str(exc).split()[1] if str(exc).startswith("demand ") else "demand"
+        raise ValueError(f"demand.{key}: {exc}") from None
+    config = replace(MeterConfig(), **meter, channels=MappingProxyType(channels), demand=demand)
     return validate(config)
 
 

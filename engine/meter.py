@@ -76,7 +76,7 @@ class Meter:
         limit_blas_threads()
         self.energy = EnergyRegisters()
         d = self.config.demand
-        self.demand = DemandSet(d.method, int(d.interval), d.subintervals)
+        self.demand = DemandSet(d.method, d.interval, d.subintervals)
         self.minmax = MinMaxTracker(MINMAX_IDS)
         self._snapshot = Snapshot(time=datetime.fromtimestamp(0, UTC))
         self._lock = threading.Lock()
@@ -323,9 +323,15 @@ class Meter:
 
     def _trim(self) -> None:
         """Drop samples no window or half cycle still needs."""
-        keep_from = self._buf_start + self._buf.shape[1] - 1
+        end = self._buf_start + self._buf.shape[1] - 1
         if self._win_start is not None:
-            keep_from = min(keep_from, self._win_start)
+            keep_from = self._win_start
+        else:
+            # No window started yet: keep enough to start one on nominal timing.
+            nominal_len = (
+                self.config.cycles_per_window * self._sample_rate / self.config.nominal_frequency
+            )
+            keep_from = end - 2 * nominal_len
         if len(self._crossings) >= 2:
             keep_from = min(keep_from, self._crossings[-2][0])
         cut = int(np.floor(keep_from)) - 1 - self._buf_start

@@ -64,8 +64,8 @@ class System:
         return self.v[k].true_rms * self.i[k].true_rms
 
     def blocks(self, sample_rate: float, seconds: float, block_seconds: float = 0.25):
-        n_total = int(round(seconds * sample_rate))
-        step = int(round(block_seconds * sample_rate))
+        n_total = round(seconds * sample_rate)
+        step = round(block_seconds * sample_rate)
         for first in range(0, n_total, step):
             n = min(step, n_total - first)
             t = (first + np.arange(n)) / sample_rate

@@ -38,9 +38,9 @@ def make_system(f: float, sample_rate: float = np.inf) -> System:
     return System(f, v, i)
 
 
-CASES = [
-    (50, f, spc) for f in (45.0, 47.31, 50.0, 52.77, 55.0) for spc in (128, 256, 512)
-] + [(60, f, spc) for f in (55.0, 58.9, 60.0, 61.37, 65.0) for spc in (128, 512)]
+CASES = [(50, f, spc) for f in (45.0, 47.31, 50.0, 52.77, 55.0) for spc in (128, 256, 512)] + [
+    (60, f, spc) for f in (55.0, 58.9, 60.0, 61.37, 65.0) for spc in (128, 512)
+]
 
 
 def run(system: System, nominal: int, spc: int, seconds: float = 1.5):
