@@ -73,16 +73,29 @@ def layout_for(plan: WiringPlan) -> Layout:
     return Layout(plan, tuple(ids), MappingProxyType({q: i for i, q in enumerate(ids)}))
 
 
-def instantaneous_rows(plan: WiringPlan, samples: np.ndarray) -> np.ndarray:
+def instantaneous_rows(
+    plan: WiringPlan, samples: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
     """Squares of every rms signal, then the instantaneous power of every power phase.
 
-    ``samples``: shape (8, n), rows ``wiring.INPUTS`` [V, A]. Returns shape (rows, n), the
-    integrands whose window means give rms² [V², A²] and P [W].
+    ``samples``: shape (8, n), rows ``wiring.INPUTS`` [V, A]. Returns (in ``out`` if given)
+    shape (rows, n), the integrands whose window means give rms² [V², A²] and P [W].
     """
     n_rms = len(plan.rms)
-    out = np.empty((n_rms + len(plan.power), samples.shape[1]))
-    np.matmul(plan.rms_mix, samples, out=out[:n_rms])
-    np.square(out[:n_rms], out=out[:n_rms])
+    if out is None:
+        out = np.empty((n_rms + len(plan.power), samples.shape[1]))
+    # Each rms signal is one input or a difference/sum of two: element-wise ops beat a matmul.
+    for r, (_, mix) in enumerate(plan.rms):
+        (first, *rest) = np.flatnonzero(mix)
+        np.multiply(samples[first], mix[first], out=out[r])
+        for j in rest:
+            if mix[j] == 1.0:
+                np.add(out[r], samples[j], out=out[r])
+            elif mix[j] == -1.0:
+                np.subtract(out[r], samples[j], out=out[r])
+            else:
+                out[r] += mix[j] * samples[j]
+        np.square(out[r], out=out[r])
     row = {name: i for i, name in enumerate(INPUTS)}
     for k, (_, pairs) in enumerate(plan.power):
         p = out[n_rms + k]

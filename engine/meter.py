@@ -27,6 +27,7 @@ from types import MappingProxyType
 import numpy as np
 
 from engine.blocks import SampleBlock
+from engine.buffer import SampleBuffer
 from engine.config import MeterConfig, validate
 from engine.dsp import crossings as zc
 from engine.dsp.frequency import FrequencyState, ten_second_frequency
@@ -52,17 +53,18 @@ MINMAX_IDS = (
 class BlockResult:
     """What one block completed.
 
-    ``windows``: rows of ``layout.ids`` values, one per 10/12-cycle window; ``window_end``:
-    their end times; ``flagged``: True where a window follows a gap in the data.
-    ``half_cycle_time`` / ``half_cycle``: Urms(1/2) values [V, A] (rows = ``layout.plan.rms``)
-    at the end of each half cycle. ``frequency``: 10-s frequency values (tick time, [Hz]).
+        ``windows``: rows of ``layout.ids`` values, one per 10/12-cycle window; ``window_end``:
+        their end times; ``flagged``: True where a window follows a gap in the data.
+        ``half_cycle_time`` / ``half_cycle``: Urms(1/2) values [V, A] (rows = ``layout.plan.rms``)
+        at the end of each half cycle, times as UTC ``datetime64[us]`` (100 or 120 a second).
+    ``frequency``: 10-s frequency values (tick time, [Hz]).
     """
 
     layout: Layout
     windows: np.ndarray
     window_end: list[datetime]
     flagged: np.ndarray
-    half_cycle_time: list[datetime] = field(default_factory=list)
+    half_cycle_time: np.ndarray = field(default_factory=lambda: np.empty(0, "datetime64[us]"))
     half_cycle: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     frequency: list[tuple[datetime, float]] = field(default_factory=list)
 
@@ -79,10 +81,9 @@ class Meter:
         self.demand = DemandSet(d.method, d.interval, d.subintervals)
         self.minmax = MinMaxTracker(MINMAX_IDS)
         self._snapshot = Snapshot(time=datetime.fromtimestamp(0, UTC))
-        self._lock = threading.Lock()
-        self._reset_stream()
         self._sample_rate: float | None = None
         self._layout: Layout | None = None
+        self._reset_stream()
         self._layout_key: tuple | None = None
         self._last_row: np.ndarray | None = None
         self._last_half: dict[str, float] = {}
@@ -114,8 +115,9 @@ class Meter:
             self._freq_state = FrequencyState(tick=self._tick_after(block.first_index))
         self._next_index = block.first_index + block.n_samples
 
-        x = self._corrector.apply(self._scaled(block))
-        self._buf = x if self._buf is None else np.concatenate([self._buf, x], axis=1)
+        x = self._inputs.append(block.n_samples)
+        self._corrector.apply(block.voltage, block.current, out=x)
+        instantaneous_rows(plan, x, out=self._integrands.append(block.n_samples))
 
         pos, direc, self._crossing = zc.find_crossings(
             self._reference(x), self._sos, self._crossing, self._min_spacing, self._level,
@@ -127,11 +129,11 @@ class Meter:
         if len(rising) >= 2:
             self._freq_cycle = self._sample_rate / (rising[-1] - rising[-2])
 
-        integrands = instantaneous_rows(plan, self._buf)
+        integrands = self._integrands.data
         starts, ends, cycles, known = self._schedule_windows()
         offset = self._buf_start
         rows = measure_windows(
-            self._layout, self._buf, integrands, starts - offset, ends - offset, cycles,
+            self._layout, self._inputs.data, integrands, starts - offset, ends - offset, cycles,
             self._sample_rate, self.config.tdd_current, known,
         )  # fmt: skip
         flagged = np.zeros(len(starts), dtype=bool)
@@ -225,7 +227,11 @@ class Meter:
 
     def _reset_stream(self) -> None:
         self._next_index: int | None = None
-        self._buf: np.ndarray | None = None
+        # Inputs (rows wiring.INPUTS) and their measure.instantaneous_rows, from _buf_start on.
+        if self._layout is not None:
+            self._inputs = SampleBuffer(8)
+            n_rows = len(self._layout.plan.rms) + len(self._layout.plan.power)
+            self._integrands = SampleBuffer(n_rows)
         self._buf_start = 0
         self._crossings: list[tuple[float, int]] = []
         self._rising: list[float] = []
@@ -235,9 +241,6 @@ class Meter:
         self._gap = False
         if getattr(self, "_corrector", None) is not None:
             self._corrector.reset()
-
-    def _scaled(self, block: SampleBlock) -> np.ndarray:
-        return np.concatenate([block.voltage, block.current]).astype(float, copy=False)
 
     def _reference(self, x: np.ndarray) -> np.ndarray:
         a, b = self._reference_pair
@@ -260,7 +263,7 @@ class Meter:
         n_cyc = self.config.cycles_per_window
         fs = self._sample_rate
         nominal_len = n_cyc * fs / self.config.nominal_frequency
-        last_sample = self._buf_start + self._buf.shape[1] - 1
+        last_sample = self._buf_start + len(self._inputs) - 1
         starts: list[float] = []
         ends: list[float] = []
         cycles: list[float] = []
@@ -301,29 +304,30 @@ class Meter:
             self._rising = [p for p in self._rising if p > e + 0.5]
         return np.array(starts), np.array(ends), np.array(cycles), np.array(known, dtype=bool)
 
-    def _half_cycles(
-        self, integrands: np.ndarray, offset: int
-    ) -> tuple[list[datetime], np.ndarray]:
+    def _half_cycles(self, integrands: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
         """Urms(1/2): rms over the cycle ending at each new crossing (IEC 61000-4-30 §5.4.2.1)."""
         n_rms = len(self._layout.plan.rms)
         cr = self._crossings
         first = max(self._half_done, 2)
+        none = np.empty(0, "datetime64[us]"), np.empty((n_rms, 0))
         if len(cr) <= first - 1 or len(cr) < 3:
-            return [], np.empty((n_rms, 0))
+            return none
         ends = np.array([p for p, _ in cr[first:]])
         starts = np.array([p for p, _ in cr[first - 2 : len(cr) - 2]])
         self._half_done = len(cr)
         ok = starts - offset >= -0.5
         ends, starts = ends[ok], starts[ok]
         if len(ends) == 0:
-            return [], np.empty((n_rms, 0))
+            return none
         means = window_means(integrands[:n_rms], starts - offset, ends - offset)
         values = np.sqrt(np.maximum(means, 0.0))
-        return [self._time_at(e) for e in ends], values
+        t0 = np.datetime64(self._t0.replace(tzinfo=None), "us")
+        offsets = np.rint(ends / self._sample_rate * 1e6).astype("timedelta64[us]")
+        return t0 + offsets, values
 
     def _trim(self) -> None:
         """Drop samples no window or half cycle still needs."""
-        end = self._buf_start + self._buf.shape[1] - 1
+        end = self._buf_start + len(self._inputs) - 1
         if self._win_start is not None:
             keep_from = self._win_start
         else:
@@ -336,7 +340,8 @@ class Meter:
             keep_from = min(keep_from, self._crossings[-2][0])
         cut = int(np.floor(keep_from)) - 1 - self._buf_start
         if cut > 0:
-            self._buf = self._buf[:, cut:]
+            self._inputs.drop(cut)
+            self._integrands.drop(cut)
             self._buf_start += cut
         # Keep only the last two crossings for the next half cycle.
         if len(self._crossings) > 2:

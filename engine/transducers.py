@@ -50,13 +50,15 @@ class TransducerCorrection:
     def reset(self) -> None:
         self._zi = [np.zeros(len(h) - 1 + whole) for h, whole in self._filters]
 
-    def apply(self, x: np.ndarray) -> np.ndarray:
-        """Corrected copy of ``x`` (shape (8, n)) [V, A]."""
-        y = x * self.gain[:, None]
-        if not self.active:
-            return y
-        out = np.empty_like(y)
-        for ch, (h, whole) in enumerate(self._filters):
-            taps = np.concatenate([np.zeros(whole), h])
-            out[ch], self._zi[ch] = signal.lfilter(taps, 1.0, y[ch], zi=self._zi[ch])
-        return out
+    def apply(
+        self, voltage: np.ndarray, current: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Corrected inputs, shape (8, n): V1..V4 then I1..I4 [V, A] (in ``out`` if given)."""
+        y = np.empty((8, voltage.shape[1])) if out is None else out
+        np.multiply(voltage, self.gain[:4, None], out=y[:4])
+        np.multiply(current, self.gain[4:, None], out=y[4:])
+        if self.active:
+            for ch, (h, whole) in enumerate(self._filters):
+                taps = np.concatenate([np.zeros(whole), h])
+                y[ch], self._zi[ch] = signal.lfilter(taps, 1.0, y[ch], zi=self._zi[ch])
+        return y

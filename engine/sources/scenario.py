@@ -208,9 +208,16 @@ def _dotted(key: Key) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "an array", dict: "a table", date: "a date", time: "a time"}.get(
-        type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+        date: "a date",
+        time: "a time",
+    }.get(type(value), type(value).__name__)
 
 
 def _find_line(text: str, key: Key) -> int | None:
@@ -256,13 +263,26 @@ class _Reader:
                 self.fail((*key, k), f"unknown key (known: {', '.join(allowed)})")
         return value
 
-    def number(self, value: Any, key: Key, lo: float = -math.inf, hi: float = math.inf,
-               *, lo_open: bool = False, hi_open: bool = False) -> float:
+    def number(
+        self,
+        value: Any,
+        key: Key,
+        lo: float = -math.inf,
+        hi: float = math.inf,
+        *,
+        lo_open: bool = False,
+        hi_open: bool = False,
+    ) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(key, f"must be a number, got {_kind(value)}")
         x = float(value)
-        if not math.isfinite(x) or x < lo or x > hi or (lo_open and x == lo) or (
-                hi_open and x == hi):
+        if (
+            not math.isfinite(x)
+            or x < lo
+            or x > hi
+            or (lo_open and x == lo)
+            or (hi_open and x == hi)
+        ):
             span = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
             self.fail(key, f"must be in {span}, got {value!r}")
         return x
@@ -288,8 +308,12 @@ class _Reader:
         return (x, x, x)
 
     def phases(self, value: Any, key: Key) -> str:
-        if (not isinstance(value, str) or not value or set(value) - set("ABC")
-                or len(set(value)) != len(value)):
+        if (
+            not isinstance(value, str)
+            or not value
+            or set(value) - set("ABC")
+            or len(set(value)) != len(value)
+        ):
             self.fail(key, f'must name phases, e.g. "ABC" or "A", got {value!r}')
         return "".join(p for p in "ABC" if p in value)
 
@@ -308,8 +332,13 @@ class _Reader:
         """``num(name, default, lo, hi, ...)``: the number ``t[name]`` checked, or the default
         (None stays None: an optional setting left out)."""
 
-        def num(name: str, default: float | None, lo: float = -math.inf, hi: float = math.inf,
-                **kw: bool) -> Any:
+        def num(
+            name: str,
+            default: float | None,
+            lo: float = -math.inf,
+            hi: float = math.inf,
+            **kw: bool,
+        ) -> Any:
             v = t.get(name, default)
             return None if v is None else self.number(v, (*key, name), lo, hi, **kw)
 
@@ -338,7 +367,8 @@ class _Reader:
             frequency=freq,
             voltage=self.voltage(top.get("voltage", {}), limits, wiring),
             current=self.current(top.get("current", {}), limits),
-            neutral=self.neutral(top.get("neutral", {})))
+            neutral=self.neutral(top.get("neutral", {})),
+        )
 
     def frequency(self, value: Any) -> FrequencySettings:
         k: Key = ("frequency",)
@@ -353,7 +383,8 @@ class _Reader:
             drift_rate=num("drift_rate", 0.0, -f, f),
             drift_duration=num("drift_duration", None, 0.0, lo_open=True),
             swing_amplitude=num("swing_amplitude", 0.0, 0.0, 0.5 * f),
-            swing_period=num("swing_period", 60.0, 0.0, lo_open=True))
+            swing_period=num("swing_period", 60.0, 0.0, lo_open=True),
+        )
 
     def waves(self, value: Any, key: Key, limits: tuple[float, float], inter: bool) -> tuple:
         """Harmonics or interharmonics; ``limits`` = (start frequency, Nyquist frequency) [Hz]."""
@@ -380,41 +411,59 @@ class _Reader:
             if isinstance(h, bool) or not isinstance(h, int) or not 2 <= h <= MAX_ORDER:
                 self.fail((*k, "order"), f"must be an integer from 2 to {MAX_ORDER}, got {h!r}")
             if h * f1 >= nyquist:
-                self.fail((*k, "order"), f"order {h} at {f1:g} Hz is at or above the Nyquist "
-                                         f"frequency {nyquist:g} Hz (raise samples_per_cycle)")
+                self.fail(
+                    (*k, "order"),
+                    f"order {h} at {f1:g} Hz is at or above the Nyquist "
+                    f"frequency {nyquist:g} Hz (raise samples_per_cycle)",
+                )
             if seen & {(h, p) for p in phases}:
                 self.fail((*k, "order"), f"harmonic {h} given twice for the same phase")
             seen |= {(h, p) for p in phases}
             out.append(Harmonic(h, mag, angle, phases))
         return tuple(out)
 
-    def channel(self, t: Mapping[str, Any], k: Key, limits: tuple[float, float],
-                defaults: VoltageSettings | CurrentSettings) -> dict[str, Any]:
+    def channel(
+        self,
+        t: Mapping[str, Any],
+        k: Key,
+        limits: tuple[float, float],
+        defaults: VoltageSettings | CurrentSettings,
+    ) -> dict[str, Any]:
         """The keys voltage and current share: rms [V]/[A], angle [deg], (inter)harmonics, noise."""
         angle = t.get("angle")
         harmonics = defaults.harmonics
         if "harmonics" in t:  # given, even empty, it replaces the defaults
             harmonics = self.waves(t["harmonics"], (*k, "harmonics"), limits, False)
         return dict(
-            rms=self.per_phase(t.get("rms", defaults.rms[0]), (*k, "rms"),
-                               lambda v, kk: self.number(v, kk, 0.0, 1e7)),
+            rms=self.per_phase(
+                t.get("rms", defaults.rms[0]),
+                (*k, "rms"),
+                lambda v, kk: self.number(v, kk, 0.0, 1e7),
+            ),
             angle=None if angle is None else self.per_phase(angle, (*k, "angle"), self.number),
             harmonics=harmonics,
-            interharmonics=self.waves(t.get("interharmonics", []), (*k, "interharmonics"),
-                                      limits, True),
-            noise=self.numbers(t, k)("noise", 0.0, 0.0, 100.0))
+            interharmonics=self.waves(
+                t.get("interharmonics", []), (*k, "interharmonics"), limits, True
+            ),
+            noise=self.numbers(t, k)("noise", 0.0, 0.0, 100.0),
+        )
 
     def voltage(self, value: Any, limits: tuple[float, float], wiring: str) -> VoltageSettings:
         k: Key = ("voltage",)
         t = self.table(value, k, tuple(vars(VoltageSettings())))
         ku: Key = (*k, "unbalance")
         num = self.numbers(self.table(t.get("unbalance", {}), ku, tuple(vars(Unbalance()))), ku)
-        unb = Unbalance(negative=num("negative", 0.0, 0.0, 100.0),
-                        negative_angle=num("negative_angle", 0.0),
-                        zero=num("zero", 0.0, 0.0, 100.0), zero_angle=num("zero_angle", 0.0))
+        unb = Unbalance(
+            negative=num("negative", 0.0, 0.0, 100.0),
+            negative_angle=num("negative_angle", 0.0),
+            zero=num("zero", 0.0, 0.0, 100.0),
+            zero_angle=num("zero_angle", 0.0),
+        )
         if wiring in ("1P-2W", "SPLIT-3W") and (unb.negative or unb.zero):
-            self.fail((*ku, "negative" if unb.negative else "zero"),
-                      f"sequence unbalance needs a three-phase wiring, not {wiring}")
+            self.fail(
+                (*ku, "negative" if unb.negative else "zero"),
+                f"sequence unbalance needs a three-phase wiring, not {wiring}",
+            )
         return VoltageSettings(**self.channel(t, k, limits, VoltageSettings()), unbalance=unb)
 
     def current(self, value: Any, limits: tuple[float, float]) -> CurrentSettings:
@@ -425,19 +474,29 @@ class _Reader:
                 self.fail((*k, other), "give either angle or power_factor/pf_sense, not both")
         return CurrentSettings(
             **self.channel(t, k, limits, CurrentSettings()),
-            power_factor=self.per_phase(t.get("power_factor", 0.9), (*k, "power_factor"),
-                                        lambda v, kk: self.number(v, kk, -1.0, 1.0)),
-            pf_sense=self.per_phase(t.get("pf_sense", "lag"), (*k, "pf_sense"),
-                                    lambda v, kk: self.choice(v, kk, PF_SENSES)))
+            power_factor=self.per_phase(
+                t.get("power_factor", 0.9),
+                (*k, "power_factor"),
+                lambda v, kk: self.number(v, kk, -1.0, 1.0),
+            ),
+            pf_sense=self.per_phase(
+                t.get("pf_sense", "lag"),
+                (*k, "pf_sense"),
+                lambda v, kk: self.choice(v, kk, PF_SENSES),
+            ),
+        )
 
     def neutral(self, value: Any) -> NeutralSettings:
         k: Key = ("neutral",)
         t = self.table(value, k, tuple(vars(NeutralSettings())))
         d, num = NeutralSettings(), self.numbers(t, k)
         return NeutralSettings(
-            current_measured=self.typed(t.get("current_measured", d.current_measured),
-                                        (*k, "current_measured"), bool),
-            voltage_measured=self.typed(t.get("voltage_measured", d.voltage_measured),
-                                        (*k, "voltage_measured"), bool),
+            current_measured=self.typed(
+                t.get("current_measured", d.current_measured), (*k, "current_measured"), bool
+            ),
+            voltage_measured=self.typed(
+                t.get("voltage_measured", d.voltage_measured), (*k, "voltage_measured"), bool
+            ),
             voltage_rms=num("voltage_rms", d.voltage_rms, 0.0, 1e7),
-            voltage_angle=num("voltage_angle", d.voltage_angle))
+            voltage_angle=num("voltage_angle", d.voltage_angle),
+        )

@@ -98,9 +98,10 @@ def _current_phasors(sc: Scenario, volts: np.ndarray) -> np.ndarray:
     if c.angle is not None:
         angles = list(c.angle)
     else:
-        angles = [math.degrees(np.angle(vp)) + (-1 if sense == "lag" else 1)
-                  * math.degrees(math.acos(pf))
-                  for vp, pf, sense in zip(volts, c.power_factor, c.pf_sense, strict=True)]
+        angles = [
+            math.degrees(np.angle(vp)) + (-1 if sense == "lag" else 1) * math.degrees(math.acos(pf))
+            for vp, pf, sense in zip(volts, c.power_factor, c.pf_sense, strict=True)
+        ]
     ph = np.array([_rect(r, a) for r, a in zip(c.rms, angles, strict=True)])
     return np.where(_used(sc), ph, 0)
 
@@ -123,12 +124,17 @@ def _coefficients(sc: Scenario) -> tuple[list[int], np.ndarray, list[float], np.
     for row0, fund, s in settings:
         for h in s.harmonics:
             for p in ("ABC".index(x) for x in h.phases):
-                harm[row0 + p, orders.index(h.order)] += abs(fund[p]) * h.magnitude / 100 * (
-                    np.exp(1j * (h.order * np.angle(fund[p]) + math.radians(h.angle))))
+                harm[row0 + p, orders.index(h.order)] += (
+                    abs(fund[p])
+                    * h.magnitude
+                    / 100
+                    * (np.exp(1j * (h.order * np.angle(fund[p]) + math.radians(h.angle))))
+                )
         for i in s.interharmonics:
             for p in ("ABC".index(x) for x in i.phases):
                 inter[row0 + p, freqs.index(i.frequency)] += _rect(
-                    abs(fund[p]) * i.magnitude / 100, i.angle)
+                    abs(fund[p]) * i.magnitude / 100, i.angle
+                )
     if sc.wiring in THREE_WIRE:
         for m in (harm, inter):  # per frequency the phasors add like the samples do
             m[4:7] -= m[4:7].mean(axis=0)
@@ -169,8 +175,12 @@ class _Synth:
             self._t1_samples = _ratio(Fraction(self.t1) * fs)
         self._tau = np.arange(_CHUNK) / self.fs  # [s] sample times within a stretch
         self._tau2 = self._tau**2 / 2
-        self._swing_table = np.array([np.cos(2 * math.pi * self._tau / self.period),
-                                      np.sin(2 * math.pi * self._tau / self.period)])
+        self._swing_table = np.array(
+            [
+                np.cos(2 * math.pi * self._tau / self.period),
+                np.sin(2 * math.pi * self._tau / self.period),
+            ]
+        )
         orders, self.harm, freqs, self.inter = _coefficients(sc)
         self.orders = np.array(orders)
         self.freqs = np.array(freqs, float)[:, None]
@@ -211,8 +221,12 @@ class _Synth:
             # 1 − cos(2π(w0 + τ/T)) by angle addition over a table of cos/sin(2πτ/T).
             w0 = 2 * math.pi * _frac(self._swing_step, first)
             cos_w, sin_w = self._swing_table[0, :n], self._swing_table[1, :n]
-            u += self.swing * self.period / (2 * math.pi) * (
-                1 - (math.cos(w0) * cos_w - math.sin(w0) * sin_w))
+            u += (
+                self.swing
+                * self.period
+                / (2 * math.pi)
+                * (1 - (math.cos(w0) * cos_w - math.sin(w0) * sin_w))
+            )
         return u
 
     def _basis(self, u: np.ndarray) -> np.ndarray:
@@ -254,7 +268,7 @@ class _Synth:
             out[:, :m] = np.roll(self.table, -s, axis=1)[:, :m]
             while m < n:
                 k = min(m, n - m)
-                out[:, m:m + k] = out[:, :k]
+                out[:, m : m + k] = out[:, :k]
                 m += k
         # Stretches aligned to absolute multiples of _CHUNK, whatever the block size.
         a = n if self.table is not None and not self.freqs.size else 0
@@ -282,8 +296,13 @@ def _synth(scenario: Scenario) -> _Synth:
     return _Synth(scenario_from_dict(scenario_to_dict(scenario)))
 
 
-def synthesize(scenario: Scenario, n_samples: int, first_index: int = 0, *,
-               rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+def synthesize(
+    scenario: Scenario,
+    n_samples: int,
+    first_index: int = 0,
+    *,
+    rng: np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Samples ``first_index`` .. ``first_index + n_samples - 1`` of the scenario.
 
     Returns (voltage [V] shape (4, n): V1..V4, current [A] shape (4, n): I1..I4), primary
@@ -326,8 +345,14 @@ class SimulatedSource:
     scenario's start time. Each call of ``blocks()`` starts again from sample 0.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, seed: int = 0,
-                 block_seconds: float = 0.1, start: datetime | None = None):
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        seed: int = 0,
+        block_seconds: float = 0.1,
+        start: datetime | None = None,
+    ):
         self.scenario = Scenario() if scenario is None else scenario
         self._synth = _synth(self.scenario)
         self.seed = seed
@@ -350,9 +375,14 @@ class SimulatedSource:
             out = self._synth.render(n, first, rng)
             yield SampleBlock(
                 start=self.start + timedelta(seconds=first / self.sample_rate),
-                sample_rate=self.sample_rate, first_index=first,
-                voltage=out[:4], current=out[4:], scale="primary",
-                v4_measured=neutral.voltage_measured, i4_measured=neutral.current_measured)
+                sample_rate=self.sample_rate,
+                first_index=first,
+                voltage=out[:4],
+                current=out[4:],
+                scale="primary",
+                v4_measured=neutral.voltage_measured,
+                i4_measured=neutral.current_measured,
+            )
             first += n
 
     def describe(self) -> dict[str, Any]:
@@ -361,11 +391,19 @@ class SimulatedSource:
         settings["start"] = self.start.isoformat().replace("+00:00", "Z")
         volts, amps = phasors(self.scenario)
         settings["resolved"] = {
-            "frequency_actual": self._synth.f0, "block_samples": self.block_samples,
-            "voltage": _polar(volts), "current": _polar(amps)}
-        return {"kind": "simulated", "seed": self.seed, "sample_rate": self.sample_rate,
-                "nominal_frequency": self.nominal_frequency,
-                "samples_per_cycle": self.samples_per_cycle, "scenario": settings}
+            "frequency_actual": self._synth.f0,
+            "block_samples": self.block_samples,
+            "voltage": _polar(volts),
+            "current": _polar(amps),
+        }
+        return {
+            "kind": "simulated",
+            "seed": self.seed,
+            "sample_rate": self.sample_rate,
+            "nominal_frequency": self.nominal_frequency,
+            "samples_per_cycle": self.samples_per_cycle,
+            "scenario": settings,
+        }
 
     def close(self) -> None:
         """Stop every running ``blocks()`` iterator after its current block."""
