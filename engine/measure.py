@@ -25,7 +25,6 @@ from types import MappingProxyType
 import numpy as np
 
 from engine.dsp import harmonics
-from engine.dsp.integrate import window_means
 from engine.dsp.symmetrical import sequence_components, unbalance
 from engine.quantities import MAX_HARMONIC
 from engine.wiring import INPUTS, WiringPlan
@@ -118,7 +117,7 @@ def _ratio(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
 def measure_windows(
     layout: Layout,
     samples: np.ndarray,
-    integrands: np.ndarray,
+    means: np.ndarray,
     starts: np.ndarray,
     ends: np.ndarray,
     cycles: np.ndarray,
@@ -132,8 +131,9 @@ def measure_windows(
     ----------
     samples : ndarray, shape (8, n)
         Buffer of input samples [V, A]; positions are sample indices into it.
-    integrands : ndarray
-        ``instantaneous_rows(layout.plan, samples)``.
+    means : ndarray, shape (rows, W)
+        Means of ``instantaneous_rows(layout.plan, samples)`` over each window
+        (``dsp.integrate.window_means``): rms² [V², A²] and P [W].
     starts, ends : ndarray of float
         Window edges [samples], each window a whole number of fundamental cycles.
     cycles : ndarray
@@ -157,7 +157,6 @@ def measure_windows(
     if n_win == 0:
         return out
     with np.errstate(all="ignore"):
-        means = window_means(integrands, starts, ends)  # (rows, W)
         n_rms = len(plan.rms)
         rms = np.sqrt(np.maximum(means[:n_rms], 0.0))
         rms_of = {q: rms[i] for i, (q, _) in enumerate(plan.rms)}
@@ -190,16 +189,20 @@ def _spectra(
     phasors = np.full((n_win, n_ch, MAX_HARMONIC + 1), np.nan, dtype=complex)
     subgroups = np.full((n_win, n_ch, MAX_HARMONIC + 1), np.nan)
     peaks = np.empty((n_win, n_ch))
-    for w in range(n_win):
-        n0 = round(starts[w])
-        # FFT-friendly length near the window's (the leakage model is exact for any length).
-        m = min(harmonics.fast_length(round(ends[w] - starts[w])), samples.shape[1] - n0)
-        seg = mix @ samples[:, n0 : n0 + m]
-        spec = harmonics.analyse(seg, cycles[w] * m / (ends[w] - starts[w]))
-        top = spec.orders + 1
-        phasors[w, :, :top] = spec.phasors
-        subgroups[w, :, :top] = spec.subgroups
-        peaks[w] = np.maximum(seg.max(axis=1), -seg.min(axis=1))
+    first = np.rint(starts).astype(int)
+    # FFT-friendly lengths near the windows' (the leakage model is exact for any length).
+    length = np.array(
+        [harmonics.fast_length(round(e - s)) for s, e in zip(starts, ends, strict=True)]
+    )
+    length = np.minimum(length, samples.shape[1] - first)
+    for m in np.unique(length):
+        group = np.flatnonzero(length == m)
+        seg = np.stack([mix @ samples[:, first[w] : first[w] + m] for w in group])
+        peaks[group] = np.maximum(seg.max(axis=-1), -seg.min(axis=-1))
+        c = cycles[group] * m / (ends[group] - starts[group])
+        ph, sg, top = harmonics.analyse_windows(seg, c)
+        phasors[group, :, : top + 1] = ph
+        subgroups[group, :, : top + 1] = sg
     return phasors, subgroups, peaks
 
 

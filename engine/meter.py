@@ -129,17 +129,25 @@ class Meter:
         if len(rising) >= 2:
             self._freq_cycle = self._sample_rate / (rising[-1] - rising[-2])
 
-        integrands = self._integrands.data
         starts, ends, cycles, known = self._schedule_windows()
+        hc_starts, hc_ends = self._half_cycle_windows()
+        # One pass over the integrands gives the means of every window and half cycle.
         offset = self._buf_start
+        means = window_means(
+            self._integrands.data,
+            np.concatenate([starts, hc_starts]) - offset,
+            np.concatenate([ends, hc_ends]) - offset,
+        )
+        n_win, n_rms = len(starts), len(plan.rms)
         rows = measure_windows(
-            self._layout, self._inputs.data, integrands, starts - offset, ends - offset, cycles,
-            self._sample_rate, self.config.tdd_current, known,
+            self._layout, self._inputs.data, means[:, :n_win], starts - offset, ends - offset,
+            cycles, self._sample_rate, self.config.tdd_current, known,
         )  # fmt: skip
-        flagged = np.zeros(len(starts), dtype=bool)
-        if len(starts) and self._gap:
+        flagged = np.zeros(n_win, dtype=bool)
+        if n_win and self._gap:
             flagged[0], self._gap = True, False
-        half_t, half_v = self._half_cycles(integrands, offset)
+        half_v = np.sqrt(np.maximum(means[:n_rms, n_win:], 0.0))
+        half_t = self._datetimes(hc_ends)
         ticks, self._freq_state = ten_second_frequency(
             rising, self._freq_state, self._sample_rate, 10.0 * self._sample_rate,
             upto=self._next_index - 1,
@@ -304,26 +312,25 @@ class Meter:
             self._rising = [p for p in self._rising if p > e + 0.5]
         return np.array(starts), np.array(ends), np.array(cycles), np.array(known, dtype=bool)
 
-    def _half_cycles(self, integrands: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
-        """Urms(1/2): rms over the cycle ending at each new crossing (IEC 61000-4-30 §5.4.2.1)."""
-        n_rms = len(self._layout.plan.rms)
+    def _half_cycle_windows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Urms(1/2) windows: the cycle ending at each new crossing (IEC 61000-4-30 §5.4.2.1).
+
+        Returns (starts, ends) [absolute samples] of those the buffer still holds.
+        """
         cr = self._crossings
         first = max(self._half_done, 2)
-        none = np.empty(0, "datetime64[us]"), np.empty((n_rms, 0))
-        if len(cr) <= first - 1 or len(cr) < 3:
-            return none
+        if len(cr) <= first:
+            return np.empty(0), np.empty(0)
         ends = np.array([p for p, _ in cr[first:]])
         starts = np.array([p for p, _ in cr[first - 2 : len(cr) - 2]])
         self._half_done = len(cr)
-        ok = starts - offset >= -0.5
-        ends, starts = ends[ok], starts[ok]
-        if len(ends) == 0:
-            return none
-        means = window_means(integrands[:n_rms], starts - offset, ends - offset)
-        values = np.sqrt(np.maximum(means, 0.0))
+        held = starts - self._buf_start >= -0.5
+        return starts[held], ends[held]
+
+    def _datetimes(self, positions: np.ndarray) -> np.ndarray:
+        """UTC ``datetime64[us]`` of absolute sample positions (vectorised ``_time_at``)."""
         t0 = np.datetime64(self._t0.replace(tzinfo=None), "us")
-        offsets = np.rint(ends / self._sample_rate * 1e6).astype("timedelta64[us]")
-        return t0 + offsets, values
+        return t0 + np.rint(positions / self._sample_rate * 1e6).astype("timedelta64[us]")
 
     def _trim(self) -> None:
         """Drop samples no window or half cycle still needs."""

@@ -106,11 +106,26 @@ def find_crossings(
     positions = state.next_index + first + step * (idx - 1 + a / (a - b))
     directions = np.where(b > a, 1, -1)
 
-    keep_pos: list[float] = []
-    keep_dir: list[int] = []
     last_dir, last_pos = state.last_direction, state.last_position
     # Peak between candidate crossings, for the hysteresis test.
     peaks = np.maximum.reduceat(np.abs(prev), np.concatenate(([0], idx + 1))) if idx.size else []
+    if idx.size:
+        # The usual case, a clean signal: every candidate alternates, is far enough from the
+        # one before and has a peak outside the band. Accept them all without the loop.
+        gaps = np.diff(positions, prepend=last_pos)
+        turns = np.diff(directions, prepend=last_dir) != 0
+        tall = level <= 0.0 or (last_dir != 0 and bool(np.all(peaks[: idx.size] >= level)))
+        if tall and bool(np.all(turns)) and bool(np.all(gaps >= min_spacing)):
+            new_state = CrossingState(
+                zi=zi,
+                next_index=state.next_index + len(x),
+                last_value=float(y[-1]),
+                last_direction=int(directions[-1]),
+                last_position=float(positions[-1]),
+            )
+            return positions, directions.astype(int), new_state
+    keep_pos: list[float] = []
+    keep_dir: list[int] = []
     for i in range(idx.size):
         p, d = float(positions[i]), int(directions[i])
         if d == last_dir or p - last_pos < min_spacing:

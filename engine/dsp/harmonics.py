@@ -59,6 +59,7 @@ def _smooth_lengths(limit: int = 1 << 16) -> np.ndarray:
     return np.array(sorted(lengths))
 
 
+@functools.lru_cache(maxsize=256)
 def fast_length(m: int) -> int:
     """The FFT-friendly length nearest to ``m`` (no prime factor above 11).
 
@@ -169,41 +170,59 @@ def analyse(samples: np.ndarray, cycles: float, orders: int = 63) -> Spectrum:
     Spectrum
     """
     samples = np.atleast_2d(np.asarray(samples, dtype=float))
-    channels, m = samples.shape
+    phasors, subgroups, top = analyse_windows(samples[None], np.array([cycles]), orders)
+    return Spectrum(phasors=phasors[0], subgroups=subgroups[0], orders=top)
+
+
+def analyse_windows(
+    samples: np.ndarray, cycles: np.ndarray, orders: int = 63
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """``analyse`` for W windows of equal length at once (one FFT call, one post-processing).
+
+    ``samples``: shape (W, channels, M) [V or A]; ``cycles``: shape (W,). Returns phasors
+    (W, channels, H + 1) complex, subgroups (W, channels, H + 1) and H, the highest order.
+    """
+    n_win, channels, m = samples.shape
     if m < 8:
         raise ValueError(f"window too short: {m} samples")
-    if not cycles > 1:
+    cycles = np.asarray(cycles, dtype=float)
+    if not np.all(cycles > 1):
         raise ValueError(f"cycles must be > 1, got {cycles!r}")
-    orders = min(orders, max_order(m / cycles))
+    orders = min(orders, max_order(m / cycles.max()))
     n = orders + 1
+    spectrum = np.fft.rfft(samples, axis=-1)
 
-    tones = np.arange(n) * cycles
-    bins, sin_k, cos_k, b_conj = _bin_terms(m, tuple(np.rint(tones).astype(int).tolist()))
-
-    # Measured bins, divided by the bin factor B_k the model leaves out (|B_k| = 1).
-    measured = np.fft.rfft(samples, axis=1)[:, bins] * (b_conj / m)
-    real, imag = _leakage_model(bins, sin_k, cos_k, tones[1:], m)
-
-    # Square real system: Re of every centre bin, Im of every centre bin but dc (always 0).
-    a_mat = np.concatenate([real[:n], imag[1:n]])
-    b_mat = np.concatenate([measured[:, :n].real, measured[:, 1:n].imag], axis=1).T
-    _, _, unknowns, info = lapack.dgesv(a_mat, b_mat)  # (2n - 1, channels)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"harmonic leakage system is singular (dgesv info {info})")
+    rhs = np.empty((n_win, 2 * n - 1, channels))
+    models = np.empty((n_win, 2, 3 * n, 2 * n - 1))  # real and imaginary parts
+    neighbours = np.empty((n_win, 2, 2 * n, channels))
+    for w in range(n_win):
+        tones = np.arange(n) * cycles[w]
+        bins, sin_k, cos_k, b_conj = _bin_terms(m, tuple(np.rint(tones).astype(int).tolist()))
+        # Measured bins, divided by the bin factor B_k the model leaves out (|B_k| = 1).
+        measured = (spectrum[w][:, bins] * (b_conj / m)).T  # (bins, channels)
+        real, imag = _leakage_model(bins, sin_k, cos_k, tones[1:], m)
+        models[w, 0], models[w, 1] = real, imag
+        # Square real system: Re of every centre bin, Im of every centre bin but dc (always 0).
+        rhs[w, :n], rhs[w, n:] = measured[:n].real, measured[1:n].imag
+        neighbours[w, 0], neighbours[w, 1] = measured[n:].real, measured[n:].imag
+        a_mat = np.concatenate([real[:n], imag[1:n]])
+        _, _, rhs[w], info = lapack.dgesv(a_mat, rhs[w])
+        if info != 0:
+            raise np.linalg.LinAlgError(f"harmonic leakage system is singular (info {info})")
+    unknowns = rhs  # (W, 2n - 1, channels)
 
     # Rms phasors: dc as is; a cosine of peak A has a_h = A/2·e^{jφ}, i.e. rms √2·|a_h|.
-    phasors = np.empty((channels, n), dtype=complex)
-    phasors[:, 0] = unknowns[0]
-    phasors[:, 1:] = np.sqrt(2.0) * (unknowns[1:n] + 1j * unknowns[n:]).T
+    phasors = np.empty((n_win, channels, n), dtype=complex)
+    phasors[:, :, 0] = unknowns[:, 0]
+    phasors[:, :, 1:] = np.sqrt(2.0) * (unknowns[:, 1:n] + 1j * unknowns[:, n:]).transpose(0, 2, 1)
 
     # Neighbour bins: what is left in them after the harmonics' own leakage.
-    res_r = measured[:, n:].real - (real[n:] @ unknowns).T
-    res_i = measured[:, n:].imag - (imag[n:] @ unknowns).T
-    power = 2.0 * (res_r**2 + res_i**2)  # rms² of a real tone from its one-sided bin
-    neighbour_power = power[:, :n] + power[:, n:]
-    neighbour_power[:, 0] = 0.0  # no subgroup around dc
+    residual = neighbours - models[:, :, n:] @ unknowns[:, None]  # (W, 2, 2n, channels)
+    power = 2.0 * (residual[:, 0] ** 2 + residual[:, 1] ** 2)  # rms² of a real tone's bin
+    neighbour_power = (power[:, :n] + power[:, n:]).transpose(0, 2, 1)
+    neighbour_power[:, :, 0] = 0.0  # no subgroup around dc
     subgroups = np.sqrt(phasors.real**2 + phasors.imag**2 + neighbour_power)
-    return Spectrum(phasors=phasors, subgroups=subgroups, orders=orders)
+    return phasors, subgroups, orders
 
 
 def thd(subgroups: np.ndarray, orders: int | None = None) -> np.ndarray:
