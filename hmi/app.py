@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -35,7 +36,8 @@ def run_window(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
         meter = Meter(config)
-        source = open_source(source_spec)
+        # A live simulated meter keeps the wall-clock time, as a real one does.
+        source = open_source(source_spec, start=datetime.now(UTC))
     except InputError as exc:
         print(f"ion7400-hmi: {exc}", file=sys.stderr)
         return 2

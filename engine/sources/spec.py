@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from engine.errors import InputError
@@ -10,13 +11,22 @@ from engine.sources.base import Source
 KINDS = ("sim", "comtrade")
 
 
-def open_source(spec: str, *, mapping: dict[str, str] | None = None, seed: int = 0) -> Source:
+def open_source(
+    spec: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    seed: int = 0,
+    start: datetime | None = None,
+) -> Source:
     """The source a spec names.
 
     - ``sim``: the default simulated 3-phase system; ``sim:FILE.toml``: a scenario file
       (see docs/simulated-inputs.md);
     - ``comtrade:FILE.cfg`` (or ``.cff``): replay a recording; ``mapping`` overrides the channel
       assignment (meter input -> COMTRADE channel id).
+
+    ``start`` sets a simulated source's clock (the live emulator passes the wall clock); a
+    recording keeps its own time.
 
     Raises ``InputError`` for an unknown kind or a bad file.
     """
@@ -26,7 +36,7 @@ def open_source(spec: str, *, mapping: dict[str, str] | None = None, seed: int =
         from engine.sources.simulated import SimulatedSource
 
         scenario = load_scenario(arg) if arg else None
-        return SimulatedSource(scenario, seed=seed)
+        return SimulatedSource(scenario, seed=seed, start=start)
     if kind == "comtrade":
         from engine.sources.comtrade import ComtradeSource
 
