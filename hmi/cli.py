@@ -144,7 +144,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         Path(args.output).write_text(_dump(document) + "\n", encoding="utf-8")
     if args.json:
         print(_dump(document))
-    elif not args.output or sys.stdout.isatty():
+    else:
         print(f"{args.recording}: {len(result.times)} windows")
         print(format_table(result.summary))
     return 0

@@ -64,7 +64,10 @@ def test_at_least_four_examples():
 
 
 def test_scalars_and_per_phase_arrays(tmp_path):
-    sc = load_scenario(write(tmp_path, """
+    sc = load_scenario(
+        write(
+            tmp_path,
+            """
         [voltage]
         rms = [230, 231.5, 229]
         angle = [0, -121, 119.5]
@@ -73,7 +76,9 @@ def test_scalars_and_per_phase_arrays(tmp_path):
         power_factor = [0.8, -0.9, 1]
         pf_sense = ["lag", "lead", "lag"]
         harmonics = [{order = 5, magnitude = 10, angle = 45, phases = "CA"}]
-    """))
+    """,
+        )
+    )
     assert sc.voltage.rms == (230.0, 231.5, 229.0)
     assert sc.voltage.angle == (0.0, -121.0, 119.5)
     assert sc.current.rms == (50.0, 50.0, 50.0)
@@ -83,12 +88,15 @@ def test_scalars_and_per_phase_arrays(tmp_path):
     assert all(isinstance(x, float) for x in sc.voltage.rms)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ('"2026-03-04T05:06:07Z"', datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
-    ("2026-03-04T05:06:07Z", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
-    ("2026-03-04T07:06:07+02:00", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
-    ("2026-03-04T05:06:07", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),  # local → UTC
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"2026-03-04T05:06:07Z"', datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
+        ("2026-03-04T05:06:07Z", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
+        ("2026-03-04T07:06:07+02:00", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
+        ("2026-03-04T05:06:07", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),  # local → UTC
+    ],
+)
 def test_start_forms(tmp_path, value, expected):
     sc = load_scenario(write(tmp_path, f"start = {value}\n"))
     assert sc.start == expected and sc.start.utcoffset() == timedelta(0)
@@ -119,7 +127,7 @@ BAD = [
     ("[frequency]\nnominal = 55", "frequency.nominal", 2),
     ("[frequency]\nnominal = true", "frequency.nominal", 2),
     ("[frequency]\nactual = 70.0", "frequency.actual", 2),
-    ("[frequency]\ndrift_rate = \"fast\"", "frequency.drift_rate", 2),
+    ('[frequency]\ndrift_rate = "fast"', "frequency.drift_rate", 2),
     ("[frequency]\ndrift_duration = 0", "frequency.drift_duration", 2),
     ("[frequency]\nswing_period = -1", "frequency.swing_period", 2),
     ("[frequency]\nswing_amplitude = 30", "frequency.swing_amplitude", 2),
@@ -134,27 +142,50 @@ BAD = [
     ("[voltage.unbalance]\nnegative = 120", "voltage.unbalance.negative", 2),
     ("[voltage.unbalance]\npositive = 1", "voltage.unbalance.positive", 2),
     ('wiring = "1P-2W"\n[voltage.unbalance]\nzero = 1', "voltage.unbalance.zero", 3),
-    ("[[voltage.harmonics]]\norder = 5\nmagnitude = 1\n[[voltage.harmonics]]\norder = 64\n"
-     "magnitude = 1", "voltage.harmonics[1].order", 5),
+    (
+        "[[voltage.harmonics]]\norder = 5\nmagnitude = 1\n[[voltage.harmonics]]\norder = 64\n"
+        "magnitude = 1",
+        "voltage.harmonics[1].order",
+        5,
+    ),
     ("[[voltage.harmonics]]\norder = 1\nmagnitude = 1", "voltage.harmonics[0].order", 2),
     ("[[voltage.harmonics]]\norder = 5.0\nmagnitude = 1", "voltage.harmonics[0].order", 2),
     ("[[voltage.harmonics]]\norder = 5", "voltage.harmonics[0].magnitude", 1),
     ("[[voltage.harmonics]]\norder = 5\nmagnitude = -1", "voltage.harmonics[0].magnitude", 3),
-    ("[[voltage.harmonics]]\norder = 5\nmagnitude = 1\nphases = \"AD\"",
-     "voltage.harmonics[0].phases", 4),
-    ("[[voltage.harmonics]]\norder = 5\nmagnitude = 1\nphase = \"A\"",
-     "voltage.harmonics[0].phase", 4),
-    ("[[voltage.harmonics]]\norder = 5\nmagnitude = 1\n[[voltage.harmonics]]\norder = 5\n"
-     "magnitude = 2\nphases = \"B\"", "voltage.harmonics[1].order", 5),
-    ("samples_per_cycle = 16\n[[voltage.harmonics]]\norder = 8\nmagnitude = 1",
-     "voltage.harmonics[0].order", 3),
-    ("[voltage]\ninterharmonics = [{frequency = 0, magnitude = 1}]",
-     "voltage.interharmonics[0].frequency", 2),
-    ("[[current.interharmonics]]\nfrequency = 6400\nmagnitude = 1",
-     "current.interharmonics[0].frequency", 2),
+    (
+        '[[voltage.harmonics]]\norder = 5\nmagnitude = 1\nphases = "AD"',
+        "voltage.harmonics[0].phases",
+        4,
+    ),
+    (
+        '[[voltage.harmonics]]\norder = 5\nmagnitude = 1\nphase = "A"',
+        "voltage.harmonics[0].phase",
+        4,
+    ),
+    (
+        "[[voltage.harmonics]]\norder = 5\nmagnitude = 1\n[[voltage.harmonics]]\norder = 5\n"
+        'magnitude = 2\nphases = "B"',
+        "voltage.harmonics[1].order",
+        5,
+    ),
+    (
+        "samples_per_cycle = 16\n[[voltage.harmonics]]\norder = 8\nmagnitude = 1",
+        "voltage.harmonics[0].order",
+        3,
+    ),
+    (
+        "[voltage]\ninterharmonics = [{frequency = 0, magnitude = 1}]",
+        "voltage.interharmonics[0].frequency",
+        2,
+    ),
+    (
+        "[[current.interharmonics]]\nfrequency = 6400\nmagnitude = 1",
+        "current.interharmonics[0].frequency",
+        2,
+    ),
     ("[current]\npower_factor = 1.2", "current.power_factor", 2),
-    ("[current]\npf_sense = \"lagging\"", "current.pf_sense", 2),
-    ("[current]\npf_sense = [\"lag\", \"lag\", 1]", "current.pf_sense[2]", 2),
+    ('[current]\npf_sense = "lagging"', "current.pf_sense", 2),
+    ('[current]\npf_sense = ["lag", "lag", 1]', "current.pf_sense[2]", 2),
     ("[current]\nangle = -30\npower_factor = 0.9", "current.power_factor", 3),
     ("[current]\nrms = 100\nhertz = 50", "current.hertz", 3),
     ("[neutral]\ncurrent_measured = 1", "neutral.current_measured", 2),
@@ -173,12 +204,15 @@ def test_bad_values_name_file_line_and_key(tmp_path, text, key, line):
     assert str(e).startswith(f"{path}:{line}: {key}: ")
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("samples_per_cycle = 256\nwiring = \n", 2),
-    ("[voltage]\nrms = [230, 230\n", 3),
-    ("[voltage]\n[voltage]\n", 2),
-    ("name = 'a'\nname = 'b'\n", 2),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("samples_per_cycle = 256\nwiring = \n", 2),
+        ("[voltage]\nrms = [230, 230\n", 3),
+        ("[voltage]\n[voltage]\n", 2),
+        ("name = 'a'\nname = 'b'\n", 2),
+    ],
+)
 def test_malformed_toml_names_the_line(tmp_path, text, line):
     path = write(tmp_path, text)
     with pytest.raises(InputError) as err:

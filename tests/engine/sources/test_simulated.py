@@ -52,10 +52,14 @@ def upward_crossings(x: np.ndarray, fs: float) -> np.ndarray:
 
 @pytest.mark.parametrize(("spc", "nominal"), [(16, 50), (100, 60), (256, 50), (1024, 60)])
 def test_rms_of_any_cycle_equals_the_setting(spc, nominal):
-    sc = scenario_from_dict({
-        "samples_per_cycle": spc, "frequency": {"nominal": nominal},
-        "voltage": {"rms": [230, 120.5, 0.7]},
-        "current": {"rms": [5, 100, 1e4], "harmonics": []}})
+    sc = scenario_from_dict(
+        {
+            "samples_per_cycle": spc,
+            "frequency": {"nominal": nominal},
+            "voltage": {"rms": [230, 120.5, 0.7]},
+            "current": {"rms": [5, 100, 1e4], "harmonics": []},
+        }
+    )
     v, i = synthesize(sc, spc, first_index=12345)  # one cycle starting anywhere
     np.testing.assert_allclose(rms(v[:3]), [230, 120.5, 0.7], rtol=1e-9)
     np.testing.assert_allclose(rms(i[:3]), [5, 100, 1e4], rtol=1e-9)
@@ -69,13 +73,26 @@ def test_rms_with_harmonics_is_the_root_sum_of_squares():
 
 
 def test_dft_bins_give_the_set_magnitude_and_angle():
-    sc = scenario_from_dict({
-        "voltage": {"rms": [230, 225, 235], "harmonics": [
-            {"order": 5, "magnitude": 3, "angle": 40},
-            {"order": 7, "magnitude": 2, "angle": -100, "phases": "B"},
-            {"order": 63, "magnitude": 0.5, "angle": 10, "phases": "C"}]},
-        "current": {"rms": 50, "power_factor": 0.8, "harmonics": [
-            {"order": 3, "magnitude": 10, "angle": 170}, {"order": 2, "magnitude": 1}]}})
+    sc = scenario_from_dict(
+        {
+            "voltage": {
+                "rms": [230, 225, 235],
+                "harmonics": [
+                    {"order": 5, "magnitude": 3, "angle": 40},
+                    {"order": 7, "magnitude": 2, "angle": -100, "phases": "B"},
+                    {"order": 63, "magnitude": 0.5, "angle": 10, "phases": "C"},
+                ],
+            },
+            "current": {
+                "rms": 50,
+                "power_factor": 0.8,
+                "harmonics": [
+                    {"order": 3, "magnitude": 10, "angle": 170},
+                    {"order": 2, "magnitude": 1},
+                ],
+            },
+        }
+    )
     spc = sc.samples_per_cycle
     v, i = synthesize(sc, spc)
     pv, pi = cycle_phasors(v, spc), cycle_phasors(i, spc)
@@ -99,8 +116,13 @@ def test_dft_bins_give_the_set_magnitude_and_angle():
 
 
 def test_interharmonic_magnitude_and_angle_at_t0():
-    sc = scenario_from_dict({"voltage": {"interharmonics": [
-        {"frequency": 75.0, "magnitude": 2, "angle": 33, "phases": "AB"}]}})
+    sc = scenario_from_dict(
+        {
+            "voltage": {
+                "interharmonics": [{"frequency": 75.0, "magnitude": 2, "angle": 33, "phases": "AB"}]
+            }
+        }
+    )
     n = 10 * sc.samples_per_cycle  # 0.2 s: 5 Hz bins, 75 Hz is bin 15
     v, _ = synthesize(sc, n)
     pv = cycle_phasors(v, n)
@@ -124,11 +146,16 @@ FREQUENCIES = [
 
 @pytest.mark.parametrize("frequency", FREQUENCIES)
 def test_blocks_concatenate_to_one_synthesize_call(frequency):
-    sc = scenario_from_dict({
-        "frequency": frequency,
-        "voltage": {"harmonics": [{"order": 50, "magnitude": 1, "angle": 20}],
-                    "interharmonics": [{"frequency": 77.7, "magnitude": 2}]},
-        "neutral": {"voltage_measured": True}})
+    sc = scenario_from_dict(
+        {
+            "frequency": frequency,
+            "voltage": {
+                "harmonics": [{"order": 50, "magnitude": 1, "angle": 20}],
+                "interharmonics": [{"frequency": 77.7, "magnitude": 2}],
+            },
+            "neutral": {"voltage_measured": True},
+        }
+    )
     src = SimulatedSource(sc, block_seconds=0.0731)  # 935.68 → 936 samples, not a cycle multiple
     blocks = take(src, 10)
     assert [b.first_index for b in blocks] == [936 * k for k in range(10)]
@@ -157,9 +184,11 @@ def test_synthesize_at_an_offset_is_a_slice_of_a_longer_call(frequency):
 
 def test_block_metadata():
     start = datetime(2026, 7, 1, 8, 30)  # naive: taken as UTC
-    src = SimulatedSource(scenario_from_dict({"frequency": {"nominal": 60},
-                                              "samples_per_cycle": 128}),
-                          block_seconds=0.05, start=start)
+    src = SimulatedSource(
+        scenario_from_dict({"frequency": {"nominal": 60}, "samples_per_cycle": 128}),
+        block_seconds=0.05,
+        start=start,
+    )
     assert isinstance(src, Source)
     assert src.sample_rate == 7680.0 and src.nominal_frequency == 60.0
     assert src.block_samples == 384
@@ -185,10 +214,15 @@ def test_describe_is_json_ready_and_complete():
     start = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     src = SimulatedSource(seed=7, start=start)
     d = json.loads(json.dumps(src.describe()))
-    assert {k: d[k] for k in ("kind", "seed", "sample_rate", "nominal_frequency",
-                              "samples_per_cycle")} == {
-        "kind": "simulated", "seed": 7, "sample_rate": 12800.0, "nominal_frequency": 50.0,
-        "samples_per_cycle": 256}
+    assert {
+        k: d[k] for k in ("kind", "seed", "sample_rate", "nominal_frequency", "samples_per_cycle")
+    } == {
+        "kind": "simulated",
+        "seed": 7,
+        "sample_rate": 12800.0,
+        "nominal_frequency": 50.0,
+        "samples_per_cycle": 256,
+    }
     sc = d["scenario"]
     assert sc["start"] == "2030-01-02T03:04:05Z" and sc["wiring"] == "4W-WYE"
     res = sc["resolved"]
@@ -202,9 +236,13 @@ def test_describe_is_json_ready_and_complete():
 
 
 def test_drift_frequency_follows_the_ramp_then_holds():
-    sc = scenario_from_dict({"samples_per_cycle": 1024, "current": {"harmonics": []},
-                             "frequency": {"actual": 49.5, "drift_rate": 0.5,
-                                           "drift_duration": 1.0}})
+    sc = scenario_from_dict(
+        {
+            "samples_per_cycle": 1024,
+            "current": {"harmonics": []},
+            "frequency": {"actual": 49.5, "drift_rate": 0.5, "drift_duration": 1.0},
+        }
+    )
     fs = sc.sample_rate
     blocks = take(SimulatedSource(sc, block_seconds=0.1), 20)
     v1 = np.hstack([b.voltage[0] for b in blocks])
@@ -216,14 +254,17 @@ def test_drift_frequency_follows_the_ramp_then_holds():
     np.testing.assert_allclose(f[away], expected[away], atol=2e-5)
     # And the phase is exactly the integral: V_A crosses upward where θ/2π ≡ 3/4.
     turns = 49.5 * t + 0.5 * np.where(t <= 1, t * t / 2, t - 0.5)
-    np.testing.assert_allclose((turns - 0.75) % 1 - np.round((turns - 0.75) % 1), 0,
-                               atol=1e-6)
+    np.testing.assert_allclose((turns - 0.75) % 1 - np.round((turns - 0.75) % 1), 0, atol=1e-6)
 
 
 def test_swing_phase_is_the_integral_of_the_frequency():
     amp, period = 0.4, 1.5
-    sc = scenario_from_dict({"samples_per_cycle": 1024, "frequency": {
-        "actual": 50.1, "swing_amplitude": amp, "swing_period": period}})
+    sc = scenario_from_dict(
+        {
+            "samples_per_cycle": 1024,
+            "frequency": {"actual": 50.1, "swing_amplitude": amp, "swing_period": period},
+        }
+    )
     blocks = take(SimulatedSource(sc, block_seconds=0.0333), 90)
     t = upward_crossings(np.hstack([b.voltage[0] for b in blocks]), sc.sample_rate)
     turns = 50.1 * t + amp * period / (2 * math.pi) * (1 - np.cos(2 * math.pi * t / period))
@@ -232,9 +273,12 @@ def test_swing_phase_is_the_integral_of_the_frequency():
 
 
 def test_phase_keeps_full_precision_after_ten_hours():
-    sc = scenario_from_dict({"frequency": {"actual": 49.9, "drift_rate": 0.001,
-                                           "drift_duration": 100.0},
-                             "current": {"harmonics": []}})
+    sc = scenario_from_dict(
+        {
+            "frequency": {"actual": 49.9, "drift_rate": 0.001, "drift_duration": 100.0},
+            "current": {"harmonics": []},
+        }
+    )
     fs = Fraction(sc.sample_rate)
     first = 10 * 3600 * 12800 + 17
     v, _ = synthesize(sc, 64, first_index=first)
@@ -251,8 +295,13 @@ def test_phase_keeps_full_precision_after_ten_hours():
 
 
 def noisy() -> Scenario:
-    return scenario_from_dict({"voltage": {"noise": 0.5}, "current": {"noise": 1.0},
-                               "neutral": {"voltage_measured": True}})
+    return scenario_from_dict(
+        {
+            "voltage": {"noise": 0.5},
+            "current": {"noise": 1.0},
+            "neutral": {"voltage_measured": True},
+        }
+    )
 
 
 def test_noise_is_deterministic_for_a_seed_and_independent_of_block_size():
@@ -287,8 +336,11 @@ def test_noise_has_the_set_standard_deviation():
 
 def sequences(z: np.ndarray, rotation: str = "ABC") -> tuple[complex, complex, complex]:
     a = A if rotation == "ABC" else A.conjugate()
-    return ((z[0] + a * z[1] + a * a * z[2]) / 3, (z[0] + a * a * z[1] + a * z[2]) / 3,
-            z[:3].sum() / 3)
+    return (
+        (z[0] + a * z[1] + a * a * z[2]) / 3,
+        (z[0] + a * a * z[1] + a * z[2]) / 3,
+        z[:3].sum() / 3,
+    )
 
 
 def test_acb_rotation():
@@ -302,14 +354,22 @@ def test_acb_rotation():
 
 
 def test_power_factor_lag_lead_and_reverse_power():
-    sc = scenario_from_dict({"current": {"rms": 10, "power_factor": [0.8, 0.8, -0.5],
-                                         "pf_sense": ["lag", "lead", "lag"],
-                                         "harmonics": []}})
+    sc = scenario_from_dict(
+        {
+            "current": {
+                "rms": 10,
+                "power_factor": [0.8, 0.8, -0.5],
+                "pf_sense": ["lag", "lead", "lag"],
+                "harmonics": [],
+            }
+        }
+    )
     v, i = synthesize(sc, 256)
     pv, pi = cycle_phasors(v, 256)[:, 1], cycle_phasors(i, 256)[:, 1]
     p_active = np.mean(v[:3] * i[:3], axis=1)
-    q = [abs(pv[k]) * abs(pi[k]) * math.sin(math.radians(deg(pv[k]) - deg(pi[k])))
-         for k in range(3)]
+    q = [
+        abs(pv[k]) * abs(pi[k]) * math.sin(math.radians(deg(pv[k]) - deg(pi[k]))) for k in range(3)
+    ]
     np.testing.assert_allclose(p_active / (230 * 10), [0.8, 0.8, -0.5], atol=1e-12)
     assert deg(pi[0]) < deg(pv[0])  # lagging: the current angle is below the voltage angle
     assert wrap(deg(pi[1]) - deg(pv[1])) > 0  # leading
@@ -318,8 +378,14 @@ def test_power_factor_lag_lead_and_reverse_power():
 
 @pytest.mark.parametrize("rotation", ["ABC", "ACB"])
 def test_unbalance_adds_the_set_sequence_components(rotation):
-    sc = scenario_from_dict({"rotation": rotation, "voltage": {"unbalance": {
-        "negative": 2, "negative_angle": 30, "zero": 1, "zero_angle": -45}}})
+    sc = scenario_from_dict(
+        {
+            "rotation": rotation,
+            "voltage": {
+                "unbalance": {"negative": 2, "negative_angle": 30, "zero": 1, "zero_angle": -45}
+            },
+        }
+    )
     v, _ = synthesize(sc, 256)
     pos, neg, zero = sequences(cycle_phasors(v, 256)[:, 1], rotation)
     assert abs(pos) == pytest.approx(230, rel=1e-12)
@@ -330,11 +396,17 @@ def test_unbalance_adds_the_set_sequence_components(rotation):
 
 
 def test_phasors_helper_matches_the_samples():
-    sc = scenario_from_dict({
-        "voltage": {"rms": [231, 229, 230], "unbalance": {"negative": 3, "negative_angle": 80}},
-        "current": {"rms": [50, 60, 70], "power_factor": [0.9, 0.7, 0.95],
-                    "pf_sense": ["lag", "lead", "lag"]},
-        "neutral": {"voltage_measured": True, "voltage_rms": 2, "voltage_angle": 15}})
+    sc = scenario_from_dict(
+        {
+            "voltage": {"rms": [231, 229, 230], "unbalance": {"negative": 3, "negative_angle": 80}},
+            "current": {
+                "rms": [50, 60, 70],
+                "power_factor": [0.9, 0.7, 0.95],
+                "pf_sense": ["lag", "lead", "lag"],
+            },
+            "neutral": {"voltage_measured": True, "voltage_rms": 2, "voltage_angle": 15},
+        }
+    )
     v, i = synthesize(sc, 256)
     pv, pi = phasors(sc)
     np.testing.assert_allclose(cycle_phasors(v, 256)[:, 1], pv, atol=1e-9)
@@ -358,8 +430,12 @@ def test_single_phase_and_split_phase():
     v, i = synthesize(scenario_from_dict({"wiring": "1P-2W"}), 256)
     assert v[0].any() and i[0].any() and not v[1:].any() and not i[1:3].any()
     np.testing.assert_array_equal(i[3], -i[0])
-    v, i = synthesize(scenario_from_dict({"wiring": "SPLIT-3W", "voltage": {"rms": 120},
-                                          "frequency": {"nominal": 60}}), 256)
+    v, i = synthesize(
+        scenario_from_dict(
+            {"wiring": "SPLIT-3W", "voltage": {"rms": 120}, "frequency": {"nominal": 60}}
+        ),
+        256,
+    )
     np.testing.assert_allclose(v[1], -v[0], atol=1e-12)
     np.testing.assert_allclose(i[1], -i[0], atol=1e-12)
     assert not v[2].any() and not i[2].any()
