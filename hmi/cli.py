@@ -145,8 +145,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         print(_dump(document))
     else:
-        print(f"{args.recording}: {len(result.times)} windows")
-        print(format_table(result.summary))
+        print(f"{args.recording}: {len(result.times)} windows of {config.cycles_per_window} cycles")
+        if result.times:
+            print(format_table(result.summary))
+        else:
+            print(f"  nothing to measure: {seconds:.3f} s of signal, shorter than one window")
+    note = desc.get("note")
+    if note:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
     return 0
 
 

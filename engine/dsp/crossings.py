@@ -21,7 +21,9 @@ class CrossingState:
 
     ``zi``: low-pass filter state; ``next_index``: absolute index of the next sample expected;
     ``last_value``: last filtered (kept) sample; ``last_direction``: +1 / -1 of the last accepted
-    crossing (0 before the first); ``last_position``: its absolute sample position.
+    crossing (0 before the first); ``last_position``: its absolute sample position;
+    ``peak``: largest |filtered value| since that crossing, for the hysteresis test of the next
+    one (a half cycle may begin in one block and end in the next).
     """
 
     zi: np.ndarray
@@ -29,6 +31,7 @@ class CrossingState:
     last_value: float
     last_direction: int
     last_position: float
+    peak: float = 0.0
 
 
 def decimation(sample_rate: float, nominal_frequency: float) -> int:
@@ -96,6 +99,8 @@ def find_crossings(
         +1 for rising, -1 for falling.
     state : CrossingState
     """
+    if len(x) == 0:
+        return np.empty(0), np.empty(0, dtype=int), state
     first = (-state.next_index) % step
     y, zi = signal.sosfilt(sos, np.asarray(x[first::step], dtype=float), zi=state.zi)
     prev = np.concatenate(([state.last_value], y))
@@ -107,39 +112,42 @@ def find_crossings(
     directions = np.where(b > a, 1, -1)
 
     last_dir, last_pos = state.last_direction, state.last_position
-    # Peak between candidate crossings, for the hysteresis test.
-    peaks = np.maximum.reduceat(np.abs(prev), np.concatenate(([0], idx + 1))) if idx.size else []
+    # Peak of each stretch between candidates (the last stretch runs to the end of the block);
+    # the first stretch continues the half cycle the previous block left open.
+    seg_peaks = np.maximum.reduceat(np.abs(prev), np.concatenate(([0], idx + 1)))
+    seg_peaks[0] = max(seg_peaks[0], state.peak)
+    tail_peak = float(seg_peaks[-1])
+
+    def done(pos: np.ndarray, dirs: np.ndarray, peak: float) -> tuple:
+        new_state = CrossingState(
+            zi=zi,
+            next_index=state.next_index + len(x),
+            last_value=float(y[-1]) if len(y) else state.last_value,
+            last_direction=int(dirs[-1]) if len(dirs) else last_dir,
+            last_position=float(pos[-1]) if len(pos) else last_pos,
+            peak=peak,
+        )
+        return pos, dirs, new_state
+
     if idx.size:
         # The usual case, a clean signal: every candidate alternates, is far enough from the
         # one before and has a peak outside the band. Accept them all without the loop.
         gaps = np.diff(positions, prepend=last_pos)
         turns = np.diff(directions, prepend=last_dir) != 0
-        tall = level <= 0.0 or (last_dir != 0 and bool(np.all(peaks[: idx.size] >= level)))
+        tall = level <= 0.0 or (last_dir != 0 and bool(np.all(seg_peaks[:-1] >= level)))
         if tall and bool(np.all(turns)) and bool(np.all(gaps >= min_spacing)):
-            new_state = CrossingState(
-                zi=zi,
-                next_index=state.next_index + len(x),
-                last_value=float(y[-1]),
-                last_direction=int(directions[-1]),
-                last_position=float(positions[-1]),
-            )
-            return positions, directions.astype(int), new_state
+            return done(positions, directions.astype(int), tail_peak)
     keep_pos: list[float] = []
     keep_dir: list[int] = []
+    run = 0.0  # peak since the last accepted crossing
     for i in range(idx.size):
+        run = max(run, float(seg_peaks[i]))
         p, d = float(positions[i]), int(directions[i])
         if d == last_dir or p - last_pos < min_spacing:
             continue
-        if level > 0.0 and last_dir != 0 and peaks[i] < level:
+        if level > 0.0 and last_dir != 0 and run < level:
             continue
         keep_pos.append(p)
         keep_dir.append(d)
-        last_dir, last_pos = d, p
-    new_state = CrossingState(
-        zi=zi,
-        next_index=state.next_index + len(x),
-        last_value=float(y[-1]) if len(y) else state.last_value,
-        last_direction=last_dir,
-        last_position=last_pos,
-    )
-    return np.asarray(keep_pos), np.asarray(keep_dir, dtype=int), new_state
+        last_dir, last_pos, run = d, p, 0.0
+    return done(np.asarray(keep_pos), np.asarray(keep_dir, dtype=int), max(run, tail_peak))

@@ -61,18 +61,19 @@ def _smooth_lengths(limit: int = 1 << 16) -> np.ndarray:
 
 @functools.lru_cache(maxsize=256)
 def fast_length(m: int) -> int:
-    """The FFT-friendly length nearest to ``m`` (no prime factor above 11).
+    """The FFT-friendly length nearest to ``m`` (no prime factor above 11), if within 0.5 %.
 
     A window whose sample count has a large prime factor takes 20 times longer to transform; the
     leakage model makes any length exact, so the harmonic window may differ from the 10/12-cycle
-    window by the few samples this moves it (< 0.5 % of it above 1000 samples).
+    window by the few samples this moves it. Where no such length is that close, ``m`` is kept.
     """
     table = _smooth_lengths()
     i = int(np.searchsorted(table, m))
     if i >= len(table):
         return m
     lo, hi = table[max(i - 1, 0)], table[i]
-    return int(lo if m - lo < hi - m else hi)
+    best = int(lo if m - lo < hi - m else hi)
+    return best if abs(best - m) <= 0.005 * m else m
 
 
 def max_order(samples_per_cycle: float, limit: int = 63) -> int:

@@ -216,13 +216,17 @@ class ComtradeSource:
             plan = {k: v for k, v in plan.items() if not used & {p for _, p in v}}
             plan.update(explicit)
             plan = {k: v for k, v in plan.items() if v}
-        if not any(k in plan for k in VOLTAGE_CHANNELS):
+        if not plan:
             listed = ", ".join(f"{i + 1}:{ch.id} [{ch.unit}]" for i, ch in enumerate(channels))
             raise InputError(
-                f"no voltage channel mapped (channels: {listed or 'none'}); give a "
-                f"mapping such as {{'V1': '<channel id>'}}",
+                f"no voltage or current channel mapped (channels: {listed or 'none'}); map one "
+                f"explicitly, e.g. V1=<channel id>",
                 self.path,
             )
+        if not any(k in plan for k in VOLTAGE_CHANNELS):
+            # A current-only recording (a fault recorder's, say) is still worth reading: the
+            # meter times its windows from the nominal frequency.
+            note = "no voltage channel: frequency, power and voltage readings are not available"
         return {k: plan[k] for k in INPUTS if k in plan}, note
 
     def _factor(self, ch: AnalogChannel) -> float:

@@ -258,14 +258,21 @@ def test_unknown_channel_in_mapping_lists_the_ids(tmp_path):
         ComtradeSource(path, {"V1": "9"})
 
 
-def test_no_voltage_channel(tmp_path):
+def test_current_only_recording_opens_with_a_note(tmp_path):
     path = record(
         tmp_path, [wave(5, 0), wave(1, 0)], [ChannelSpec("IA", "A", "A"), ChannelSpec("T1", "degC")]
     )
+    info = ComtradeSource(path).describe()
+    assert info["mapping"] == {"I1": "IA"}
+    assert "no voltage channel" in info["note"]
+
+
+def test_no_electrical_channel(tmp_path):
+    path = record(tmp_path, [wave(1, 0)], [ChannelSpec("T1", "degC")])
     with pytest.raises(InputError) as info:
         ComtradeSource(path)
-    assert info.value.path == path and "no voltage channel mapped" in info.value.problem
-    assert "2:T1 [degC]" in info.value.problem
+    assert info.value.path == path and "no voltage or current channel" in info.value.problem
+    assert "1:T1 [degC]" in info.value.problem
     # ... and an explicit mapping fixes it.
     assert ComtradeSource(path, {"V1": "T1"}).describe()["mapping"]["V1"] == "T1"
 
