@@ -29,7 +29,6 @@ import numpy as np
 from engine.blocks import SampleBlock
 from engine.buffer import SampleBuffer
 from engine.config import MeterConfig, validate
-from engine.dsp import crossings as zc
 from engine.dsp.frequency import FrequencyState, ten_second_frequency
 from engine.dsp.integrate import window_means
 from engine.measure import Layout, instantaneous_rows, layout_for, measure_windows
@@ -38,6 +37,7 @@ from engine.runtime import limit_blas_threads, tune_allocator
 from engine.snapshot import Snapshot
 from engine.sources.base import Source
 from engine.transducers import TransducerCorrection
+from engine.windows import WindowClock
 from engine.wiring import WiringPlan, plan_for
 
 #: Quantities whose minimum and maximum are kept.
@@ -88,7 +88,6 @@ class Meter:
         self._last_row: np.ndarray | None = None
         self._last_half: dict[str, float] = {}
         self._freq_10s = float("nan")
-        self._freq_cycle = float("nan")
 
     # -- public --------------------------------------------------------------------------
 
@@ -111,7 +110,7 @@ class Meter:
         if self._next_index is None:
             self._t0 = block.start - timedelta(seconds=block.first_index / block.sample_rate)
             self._buf_start = block.first_index
-            self._crossing = zc.initial_state(self._sos, block.first_index)
+            self._clock.restart(block.first_index)
             self._freq_state = FrequencyState(tick=self._tick_after(block.first_index))
         self._next_index = block.first_index + block.n_samples
 
@@ -119,18 +118,10 @@ class Meter:
         self._corrector.apply(block.voltage, block.current, out=x)
         instantaneous_rows(plan, x, out=self._integrands.append(block.n_samples))
 
-        pos, direc, self._crossing = zc.find_crossings(
-            self._reference(x), self._sos, self._crossing, self._min_spacing, self._level,
-            self._step,
-        )  # fmt: skip
-        self._crossings.extend(zip(pos.tolist(), direc.tolist(), strict=True))
-        rising = pos[direc > 0]
-        self._rising.extend(rising.tolist())
-        if len(rising) >= 2:
-            self._freq_cycle = self._sample_rate / (rising[-1] - rising[-2])
-
-        starts, ends, cycles, known = self._schedule_windows()
-        hc_starts, hc_ends = self._half_cycle_windows()
+        rising = self._clock.feed(self._reference(x))
+        last_sample = self._buf_start + len(self._inputs) - 1
+        starts, ends, cycles, known = self._clock.windows(self._buf_start, last_sample)
+        hc_starts, hc_ends = self._clock.half_cycles(self._buf_start)
         # One pass over the integrands gives the means of every window and half cycle.
         offset = self._buf_start
         means = window_means(
@@ -218,12 +209,12 @@ class Meter:
             cfg.wiring, v4_measured=block.v4_measured, i4_measured=block.i4_measured
         )
         self._layout = layout_for(plan)
-        self._step = zc.decimation(block.sample_rate, cfg.nominal_frequency)
-        self._sos = zc.design_lowpass(block.sample_rate / self._step, cfg.nominal_frequency)
-        self._min_spacing = 0.25 * block.sample_rate / cfg.nominal_frequency
         ll = cfg.wiring == "3W-DELTA"
         # Hysteresis: 5 % of the nominal reference peak; below that there is no usable signal.
-        self._level = 0.05 * np.sqrt(2.0) * cfg.nominal_voltage
+        level = 0.05 * np.sqrt(2.0) * cfg.nominal_voltage
+        self._clock = WindowClock(
+            block.sample_rate, cfg.nominal_frequency, cfg.cycles_per_window, level
+        )
         self._reference_pair = (0, 1) if ll else (0, None)
         gain = np.ones(8)
         if block.scale == "secondary":
@@ -241,11 +232,6 @@ class Meter:
             n_rows = len(self._layout.plan.rms) + len(self._layout.plan.power)
             self._integrands = SampleBuffer(n_rows)
         self._buf_start = 0
-        self._crossings: list[tuple[float, int]] = []
-        self._rising: list[float] = []
-        self._win_start: float | None = None
-        self._win_on_crossing = False
-        self._half_done = 0  # crossings already used as a half-cycle end
         self._gap = False
         if getattr(self, "_corrector", None) is not None:
             self._corrector.reset()
@@ -264,69 +250,6 @@ class Meter:
     def _time_at(self, position: float) -> datetime:
         return self._t0 + timedelta(seconds=float(position) / self._sample_rate)
 
-    # -- windows ---------------------------------------------------------------------------
-
-    def _schedule_windows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Cut the 10/12-cycle windows that the buffer now holds completely."""
-        n_cyc = self.config.cycles_per_window
-        fs = self._sample_rate
-        nominal_len = n_cyc * fs / self.config.nominal_frequency
-        last_sample = self._buf_start + len(self._inputs) - 1
-        starts: list[float] = []
-        ends: list[float] = []
-        cycles: list[float] = []
-        known: list[bool] = []
-        while True:
-            if self._win_start is None:
-                if self._rising:
-                    self._win_start = self._rising[0]
-                    self._win_on_crossing = True
-                elif last_sample - self._buf_start > 1.5 * nominal_len:
-                    self._win_start = float(self._buf_start)
-                    self._win_on_crossing = False
-                else:
-                    break
-            s = self._win_start
-            later = [p for p in self._rising if p > s + 0.5]
-            # A window is measured once the buffer also holds the few samples past its end that
-            # the harmonic analysis may use (``harmonics.fast_length``).
-            margin = 1 + 0.01 * nominal_len
-            if len(later) >= n_cyc and later[n_cyc - 1] <= last_sample - margin:
-                e, c, k = later[n_cyc - 1], float(n_cyc), True
-                if not self._win_on_crossing:
-                    # Resynchronising after nominal timing: the window holds a part cycle
-                    # before its first crossing, then whole cycles up to a crossing.
-                    period = (later[n_cyc - 1] - later[0]) / (n_cyc - 1)
-                    c = n_cyc - 1 + (later[0] - s) / period
-                self._win_on_crossing = True
-            elif last_sample - s > 1.5 * nominal_len + margin:
-                e, c, k = s + nominal_len, float(n_cyc), False
-                self._win_on_crossing = False
-            else:
-                break
-            starts.append(s)
-            ends.append(e)
-            cycles.append(c)
-            known.append(k)
-            self._win_start = e
-            self._rising = [p for p in self._rising if p > e + 0.5]
-        return np.array(starts), np.array(ends), np.array(cycles), np.array(known, dtype=bool)
-
-    def _half_cycle_windows(self) -> tuple[np.ndarray, np.ndarray]:
-        """Urms(1/2) windows: the cycle ending at each new crossing (IEC 61000-4-30 §5.4.2.1).
-
-        Returns (starts, ends) [absolute samples] of those the buffer still holds.
-        """
-        cr = self._crossings
-        first = max(self._half_done, 2)
-        if len(cr) <= first:
-            return np.empty(0), np.empty(0)
-        ends = np.array([p for p, _ in cr[first:]])
-        starts = np.array([p for p, _ in cr[first - 2 : len(cr) - 2]])
-        self._half_done = len(cr)
-        held = starts - self._buf_start >= -0.5
-        return starts[held], ends[held]
-
     def _datetimes(self, positions: np.ndarray) -> np.ndarray:
         """UTC ``datetime64[us]`` of absolute sample positions (vectorised ``_time_at``)."""
         t0 = np.datetime64(self._t0.replace(tzinfo=None), "us")
@@ -334,27 +257,12 @@ class Meter:
 
     def _trim(self) -> None:
         """Drop samples no window or half cycle still needs."""
-        end = self._buf_start + len(self._inputs) - 1
-        if self._win_start is not None:
-            keep_from = self._win_start
-        else:
-            # No window started yet: keep enough to start one on nominal timing.
-            nominal_len = (
-                self.config.cycles_per_window * self._sample_rate / self.config.nominal_frequency
-            )
-            keep_from = end - 2 * nominal_len
-        if len(self._crossings) >= 2:
-            keep_from = min(keep_from, self._crossings[-2][0])
-        cut = int(np.floor(keep_from)) - 1 - self._buf_start
+        last_sample = self._buf_start + len(self._inputs) - 1
+        cut = int(np.floor(self._clock.keep_from(last_sample))) - 1 - self._buf_start
         if cut > 0:
             self._inputs.drop(cut)
             self._integrands.drop(cut)
             self._buf_start += cut
-        # Keep only the last two crossings for the next half cycle.
-        if len(self._crossings) > 2:
-            drop = len(self._crossings) - 2
-            self._crossings = self._crossings[drop:]
-            self._half_done = max(0, self._half_done - drop)
 
     # -- metering and publishing -------------------------------------------------------------
 
@@ -379,7 +287,7 @@ class Meter:
         values.update(self._last_half)
         if not np.isnan(self._freq_10s):
             values["FREQ"] = self._freq_10s
-        values["FREQ_CYCLE"] = self._freq_cycle
+        values["FREQ_CYCLE"] = self._clock.last_cycle
         values.update(self.energy.values())
         values.update(self.demand.values())
         flags = set()
