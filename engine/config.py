@@ -62,6 +62,39 @@ class ChannelCorrection:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    """How the front panel shows things (Display Setup; the screens read these).
+
+    Resolutions are the decimals shown in the base unit (V, A, W …) before auto-ranging.
+    """
+
+    language: str = "en"
+    backlight_timeout: float = 300.0  # [s] 0 = always on
+    auto_scroll: float = 5.0  # [s] per screen in the NORM/ALT lists; 0 = off
+    update_rate: float = 1.0  # [s] between display refreshes
+    contrast: int = 50  # [%]
+    brightness: int = 80  # [%]
+    volts_decimals: int = 1
+    current_decimals: int = 3
+    power_decimals: int = 1
+    digit_grouping: str = "none"  # "none" | "comma" | "space"
+    pf_symbol: str = "lead/lag"  # "lead/lag" | "+/-" | "cap/ind"
+    phase_labels: str = "ABC"  # "ABC" | "123"
+    date_format: str = "YYYY-MM-DD"  # "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY"
+    time_format: str = "24h"  # "24h" | "12h"
+
+
+@dataclass(frozen=True)
+class Nameplate:
+    """What the Nameplate screen shows."""
+
+    model: str = "ION7400"
+    serial_number: str = "MN-1940A123-01"
+    owner: str = ""
+    tag: str = ""
+
+
+@dataclass(frozen=True)
 class MeterConfig:
     """What the measurement needs to know about the installation."""
 
@@ -80,6 +113,10 @@ class MeterConfig:
         default_factory=lambda: MappingProxyType({c: ChannelCorrection() for c in CHANNELS})
     )
     demand: DemandSettings = field(default_factory=lambda: DemandSettings("sliding", 900, 3))
+    display: DisplaySettings = DisplaySettings()
+    nameplate: Nameplate = Nameplate()
+    pulse_kt: float = 1.8  # [Wh/pulse] energy per pulse of the Watt and VAR LEDs
+    pulse_width: float = 0.05  # [s] how long an energy LED stays lit per pulse
 
     @property
     def pt_ratio(self) -> float:
@@ -106,7 +143,8 @@ class MeterConfig:
     def to_dict(self) -> dict[str, Any]:
         """JSON/TOML-ready form (as written under ``[meter]`` and ``[demand]``)."""
         meter = {f.name: getattr(self, f.name) for f in fields(self)}
-        meter.pop("demand")
+        for table in ("demand", "display", "nameplate"):
+            meter.pop(table)
         meter["channels"] = {
             c: {
                 "polarity": "inverted" if k.inverted else "normal",
@@ -117,8 +155,17 @@ class MeterConfig:
         }
         if meter["demand_current"] is None:
             meter.pop("demand_current")
-        demand = {f.name: getattr(self.demand, f.name) for f in fields(self.demand)}
-        return {"version": CONFIG_VERSION, "meter": meter, "demand": demand}
+
+        def table(obj) -> dict[str, Any]:
+            return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+        return {
+            "version": CONFIG_VERSION,
+            "meter": meter,
+            "demand": table(self.demand),
+            "display": table(self.display),
+            "nameplate": table(self.nameplate),
+        }
 
 
 _POSITIVE = (
@@ -159,6 +206,10 @@ def validate(config: MeterConfig) -> MeterConfig:
                 f"channels.{ch}.phase_correction: must be -10 to 10 deg, "
                 f"got {corr.phase_correction}"
             )
+    if not 0.01 <= config.pulse_kt <= 1e9:
+        raise ValueError(f"pulse_kt: must be 0.01 to 1e9 Wh per pulse, got {config.pulse_kt!r}")
+    if not 0.01 <= config.pulse_width <= 1.0:
+        raise ValueError(f"pulse_width: must be 0.01 to 1 s, got {config.pulse_width!r}")
     return config  # demand settings validate themselves (engine.metering.demand)
 
 
@@ -171,7 +222,7 @@ def _line_of(text: str, key: str) -> int | None:
 
 def _from_tables(data: dict[str, Any]) -> MeterConfig:
     """Build a config from parsed TOML tables; ValueError/KeyError name the bad key."""
-    known = {"version", "meter", "demand"}
+    known = {"version", "meter", "demand", "display", "nameplate"}
     for key in data:
         if key not in known:
             raise KeyError(key)
@@ -182,7 +233,7 @@ def _from_tables(data: dict[str, Any]) -> MeterConfig:
         )
     meter = dict(data.get("meter", {}))
     channels_in = meter.pop("channels", {})
-    simple = {f.name for f in fields(MeterConfig)} - {"channels", "demand"}
+    simple = {f.name for f in fields(MeterConfig)} - {"channels", "demand", "display", "nameplate"}
     for key in meter:
         if key not in simple:
             raise KeyError(key)
@@ -211,7 +262,16 @@ def _from_tables(data: dict[str, Any]) -> MeterConfig:
     except ValueError as exc:  # "demand interval must be ...": name the key for the line
         key = str(exc).split()[1] if str(exc).startswith("demand ") else "demand"
         raise ValueError(f"demand.{key}: {exc}") from None
-    config = replace(MeterConfig(), **meter, channels=MappingProxyType(channels), demand=demand)
+    sub = {}
+    for name, cls in (("display", DisplaySettings), ("nameplate", Nameplate)):
+        given = dict(data.get(name, {}))
+        for key in given:
+            if key not in {f.name for f in fields(cls)}:
+                raise KeyError(key)
+        sub[name] = replace(cls(), **given)
+    config = replace(
+        MeterConfig(), **meter, channels=MappingProxyType(channels), demand=demand, **sub
+    )
     return validate(config)
 
 

@@ -34,7 +34,7 @@ from engine.dsp.integrate import window_means
 from engine.measure import Layout, instantaneous_rows, layout_for, measure_windows
 from engine.metering import DemandSet, EnergyRegisters, MinMaxTracker
 from engine.runtime import limit_blas_threads, tune_allocator
-from engine.snapshot import Snapshot
+from engine.snapshot import Snapshot, Waveform
 from engine.sources.base import Source
 from engine.transducers import TransducerCorrection
 from engine.windows import WindowClock
@@ -160,7 +160,7 @@ class Meter:
                 for (q, _), v in zip(plan.rms, half_v[:, -1], strict=True)
                 if q[2:] in ("A", "B", "C", "AB", "BC", "CA")
             }
-        self._publish(block.start + timedelta(seconds=block.duration))
+        self._publish(block.start + timedelta(seconds=block.duration), block)
         return result
 
     def run(
@@ -280,7 +280,24 @@ class Meter:
                 window_end[w], dict(zip(mm_ids, rows[w, mm_cols].tolist(), strict=True))
             )
 
-    def _publish(self, now: datetime) -> None:
+    def _waveform(self) -> Waveform | None:
+        """The last two whole cycles held, from a rising crossing (for the waveform screen)."""
+        rising = self._clock.recent_rising
+        if len(rising) < 3 or rising[0] < self._buf_start:
+            return None
+        a = int(np.ceil(rising[0])) - self._buf_start
+        b = int(np.ceil(rising[2])) - self._buf_start
+        data = self._inputs.data
+        if b > data.shape[1]:
+            return None
+        return Waveform(
+            start=self._time_at(a + self._buf_start),
+            sample_rate=self._sample_rate,
+            voltage=data[:3, a:b].copy(),
+            current=data[4:8, a:b].copy(),
+        )
+
+    def _publish(self, now: datetime, block: SampleBlock) -> None:
         values: dict[str, float] = {}
         if self._last_row is not None:
             values.update(zip(self._layout.ids, self._last_row.tolist(), strict=True))
@@ -304,6 +321,10 @@ class Meter:
             minimum=MappingProxyType(self.minmax.minimum()),
             maximum=MappingProxyType(self.minmax.maximum()),
             flags=frozenset(flags),
+            waveform=self._waveform(),
+            digital_inputs=()
+            if block.digital is None or block.digital.size == 0
+            else tuple(bool(v) for v in block.digital[:, -1]),
         )
 
 

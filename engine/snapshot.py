@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Extreme:
@@ -16,13 +18,44 @@ class Extreme:
     time: datetime
 
 
+@dataclass(frozen=True, eq=False)
+class Waveform:
+    """The latest two whole cycles of every input, starting at a rising crossing of the
+    reference, for the waveform screen.
+
+    ``voltage`` (3, n) [V] and ``current`` (4, n) [A] in primary units (rows V1..V3, I1..I4);
+    ``sample_rate`` [Hz]; ``start``: time of the first sample.
+    """
+
+    start: datetime
+    sample_rate: float
+    voltage: np.ndarray
+    current: np.ndarray
+
+
+@dataclass(frozen=True)
+class AlarmSummary:
+    """What the alarm LED and the bell icon need (filled in by the alarm engine).
+
+    Counts of alarms shown on the display (priority above Info); ``priority`` is the highest
+    priority among them ("low" | "medium" | "high"), or None.
+    """
+
+    active_unacknowledged: int = 0
+    active_acknowledged: int = 0
+    historic_unacknowledged: int = 0
+    priority: str | None = None
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Latest values by quantity id, with the time they refer to.
 
     ``stamps`` holds the time attached to a value (e.g. ``D_P_PEAK``: when the peak occurred);
     ``minimum`` / ``maximum`` the extremes since the last reset; ``flags`` conditions such as
-    ``"PHASE_REVERSAL"`` or ``"NO_VOLTAGE"``.
+    ``"PHASE_REVERSAL"`` or ``"NO_REFERENCE"``; ``waveform`` the last two cycles of samples;
+    ``alarms`` the alarm state for the LED and the bell; ``digital_inputs`` the latest state of
+    each digital input.
     """
 
     time: datetime
@@ -31,6 +64,9 @@ class Snapshot:
     minimum: Mapping[str, Extreme] = field(default_factory=lambda: MappingProxyType({}))
     maximum: Mapping[str, Extreme] = field(default_factory=lambda: MappingProxyType({}))
     flags: frozenset[str] = frozenset()
+    waveform: Waveform | None = None
+    alarms: AlarmSummary = AlarmSummary()
+    digital_inputs: tuple[bool, ...] = ()
 
     def get(self, qid: str, default: float | None = None) -> float | None:
         return self.values.get(qid, default)

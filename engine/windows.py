@@ -43,6 +43,7 @@ class WindowClock:
         self._on_crossing = False  # does it start on a crossing (or on nominal timing)?
         self._half_done = 0  # crossings already used as the end of a half-cycle window
         self.last_cycle = float("nan")  # [Hz] frequency of the last whole cycle
+        self.recent_rising: list[float] = []  # the last three rising crossings
 
     def feed(self, reference: np.ndarray) -> np.ndarray:
         """Take the next samples of the reference; return the new rising crossings."""
@@ -52,6 +53,8 @@ class WindowClock:
         self._crossings.extend(zip(pos.tolist(), direc.tolist(), strict=True))
         rising = pos[direc > 0]
         self._rising.extend(rising.tolist())
+        if len(rising):
+            self.recent_rising = (self.recent_rising + rising[-3:].tolist())[-3:]
         if len(rising) >= 2:
             self.last_cycle = self.sample_rate / (rising[-1] - rising[-2])
         return rising
@@ -120,6 +123,8 @@ class WindowClock:
             keep = last_sample - 2 * self.nominal_length  # enough to start on nominal timing
         if len(self._crossings) >= 2:
             keep = min(keep, self._crossings[-2][0])
+        if len(self.recent_rising) == 3:  # the waveform screen's two cycles
+            keep = min(keep, self.recent_rising[0])
         if len(self._crossings) > 2:  # the next half cycle needs only the last two
             drop = len(self._crossings) - 2
             self._crossings = self._crossings[drop:]

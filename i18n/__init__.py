@@ -1,6 +1,8 @@
 """Language catalogues: every string drawn on the TFT is looked up here by key.
 
-Each language is one flat TOML table in this folder (``en.toml``, later ``fr.toml`` …)::
+Each language is a folder (``en/``, later ``fr/`` …) of flat TOML tables, one file per context
+(``common.toml``, ``quantities.toml``, ``units.toml``, one per screen group …), merged into one
+catalogue; a key may appear in only one file of a language::
 
     "screen.basic_reading.title" = "Basic Reading"
 
@@ -23,20 +25,29 @@ DEFAULT_LANGUAGE = "en"
 def catalogue(language: str = DEFAULT_LANGUAGE) -> Mapping[str, str]:
     """The key -> text table of ``language``; empty if the language has no catalogue yet.
 
-    Raises ``ValueError`` naming the file when a catalogue is malformed or holds a non-string.
+    Raises ``ValueError`` naming the file when a catalogue file is malformed, holds a
+    non-string, or repeats a key of another file of the same language.
     """
-    path = resources.files(__package__).joinpath(f"{language}.toml")
-    if not path.is_file():
+    folder = resources.files(__package__).joinpath(language)
+    if not folder.is_dir():
         return MappingProxyType({})
-    name = f"i18n/{language}.toml"
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{name}: {exc}") from None
-    bad = [k for k, v in table.items() if not isinstance(v, str)]
-    if bad:
-        raise ValueError(f"{name}: {bad[0]!r} must be a string (the catalogue is one flat table)")
-    return MappingProxyType(table)
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".toml"):
+            continue
+        name = f"i18n/{language}/{path.name}"
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        for key, text in table.items():
+            if not isinstance(text, str):
+                raise ValueError(f"{name}: {key!r} must be a string (each file is one flat table)")
+            if key in merged:
+                raise ValueError(f"{name}: {key!r} is already defined in {origin[key]}")
+            merged[key], origin[key] = text, name
+    return MappingProxyType(merged)
 
 
 def tr(key: str, language: str = DEFAULT_LANGUAGE) -> str:
