@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 from engine.snapshot import Snapshot
 from hmi.tft import TftView
 from i18n import DEFAULT_LANGUAGE, translator
-from screens import Screen
+from screens.base import Screen
 from screens.basic_reading import BasicReadingScreen
 from screens.canvas import HEIGHT, WIDTH
 

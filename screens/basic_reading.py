@@ -15,7 +15,7 @@ from PySide6.QtGui import QPainter
 
 from engine.quantities import quantity
 from engine.snapshot import Snapshot
-from screens import Translate
+from screens.base import Translate
 from screens.canvas import BODY, Row, clear, draw_title_bar, draw_value_table, format_value
 
 

@@ -17,6 +17,8 @@ from datetime import datetime
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
+from screens.base import Context, SoftKey
+
 WIDTH = 320
 HEIGHT = 240
 TITLE_HEIGHT = 20
@@ -226,3 +228,43 @@ def _baseline(f: QFont, top: int, height: int) -> int:
     """The baseline that centres ``f``'s digits (cap height) vertically in the row."""
     metrics = QFontMetrics(f)
     return top + (height + metrics.capHeight()) // 2
+
+
+def draw_chrome(
+    painter: QPainter,
+    title: str,
+    ctx: Context,
+    softkeys: Sequence[SoftKey],
+    palette: Palette = PALETTE,
+) -> None:
+    """Everything around a screen's body: the background, the title bar with the status
+    (mode, revenue lock, bell, clock) and the soft-key bar with the keys' icons.
+
+    Every screen calls this first, then draws in ``BODY``.
+    """
+    clear(painter, palette)
+    draw_title_bar(painter, title, ctx.status.clock, ctx.tr, palette)
+    draw_softkey_bar(painter, softkeys, palette)
+
+
+#: Text stand-ins for the soft-key icons until they are drawn as vector icons.
+_ICON_TEXT = {
+    "up": "▲", "down": "▼", "left": "◄", "right": "►", "select": "✓", "back": "↩",
+    "more": "…", "ack": "ACK", "edit": "✎", "cancel": "✕",
+}  # fmt: skip
+
+
+def draw_softkey_bar(
+    painter: QPainter, softkeys: Sequence[SoftKey], palette: Palette = PALETTE
+) -> None:
+    """The bottom bar: one cell per soft key, its icon centred above the key."""
+    bar = QRect(0, HEIGHT - SOFTKEY_HEIGHT, WIDTH, SOFTKEY_HEIGHT)
+    painter.fillRect(bar, QColor(palette.title_bar))
+    painter.setPen(QColor(palette.title_text))
+    painter.setFont(font(15, bold=True))
+    cell = WIDTH // 4
+    for i, key in enumerate(softkeys[:4]):
+        if key.icon is None:
+            continue
+        box = QRect(i * cell, bar.top(), cell, SOFTKEY_HEIGHT)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, _ICON_TEXT.get(key.icon, key.icon))
