@@ -187,6 +187,37 @@ def cmd_read(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screens(args: argparse.Namespace) -> int:
+    from i18n import tr
+    from screens import registry
+
+    for sid in registry.screen_ids():
+        print(f"{sid:<20} {tr(registry.get(sid).title_key)}")
+    return 0
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    from hmi.screenshot import demo_snapshot, render, write_screens
+    from screens import registry
+
+    if bool(args.screen) == bool(args.all):
+        raise InputError("screenshot: give either --screen ID --out FILE.png or --all DIR")
+    known = registry.screen_ids()
+    if args.all:
+        paths = write_screens(known, Path(args.all), language=args.language, scale=args.scale)
+        print(f"{len(paths)} screens written to {args.all}")
+        return 0
+    if args.screen not in known:
+        raise InputError(f"unknown screen {args.screen!r}; `{PROG} screens` lists them")
+    if not args.out:
+        raise InputError("screenshot --screen needs --out FILE.png")
+    image = render(args.screen, demo_snapshot(), language=args.language, scale=args.scale,
+                   page=args.page, cursor=args.cursor)  # fmt: skip
+    if not image.save(args.out, "PNG"):
+        raise InputError(f"cannot write {args.out}")
+    return 0
+
+
 def cmd_window(args: argparse.Namespace) -> int:
     from hmi.app import run_window
 
@@ -222,6 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--map", help="channel mapping for comtrade sources")
     rd.add_argument("--json", action="store_true", help="print JSON instead of a table")
     rd.set_defaults(func=cmd_read)
+    sc = sub.add_parser("screens", help="list the screen ids")
+    sc.set_defaults(func=cmd_screens)
+
+    sh = sub.add_parser("screenshot", help="render screens to PNG without a window")
+    sh.add_argument("--screen", help="screen id (see `screens`)")
+    sh.add_argument("--out", help="PNG file for --screen")
+    sh.add_argument("--all", metavar="DIR", help="write every screen into DIR")
+    sh.add_argument("--language", default="en")
+    sh.add_argument("--scale", type=int, default=2, choices=range(1, 5))
+    sh.add_argument("--page", type=int, default=0)
+    sh.add_argument("--cursor", type=int, default=0)
+    sh.set_defaults(func=cmd_screenshot)
     return parser
 
 

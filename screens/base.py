@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
-
-from PySide6.QtGui import QPainter
+from typing import TYPE_CHECKING, Protocol
 
 from engine.config import DisplaySettings, MeterConfig
 from engine.snapshot import Snapshot
+
+if TYPE_CHECKING:  # the navigation imports this module and stays free of Qt
+    from PySide6.QtGui import QPainter
 
 #: Catalogue lookup a screen draws its strings with (``i18n.translator(language)``).
 Translate = Callable[[str], str]
@@ -58,7 +59,7 @@ NO_KEY = SoftKey(None)
 DATA_KEYS = (SoftKey("up"), SoftKey("down"), SoftKey("more"), SoftKey("back"))
 #: Keys of a data screen with a cursor (charts): cursor left/right, next page, back.
 CURSOR_KEYS = (SoftKey("left"), SoftKey("right"), SoftKey("more"), SoftKey("back"))
-#: Keys of a list (menus, alarm and event lists): up, down, select, back.
+#: Keys of a list (menus, alarm and event lists, setup parameters): up, down, select, back.
 LIST_KEYS = (SoftKey("up"), SoftKey("down"), SoftKey("select"), SoftKey("back"))
 
 
@@ -114,6 +115,10 @@ class Screen(Protocol):
     def cursor_count(self, snapshot: Snapshot, ctx: Context) -> int:
         """Cursor positions (0: no cursor)."""
 
+    def item_count(self, snapshot: Snapshot, ctx: Context) -> int:
+        """Rows of a list screen that ▲/▼ highlight (0: not a list; ▲/▼ then page through
+        the group's screens, and on a list "more" does)."""
+
     def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
         """Paint the whole TFT (``canvas.WIDTH`` × ``canvas.HEIGHT``)."""
 
@@ -135,4 +140,7 @@ class DataScreen:
         return 1
 
     def cursor_count(self, snapshot: Snapshot, ctx: Context) -> int:
+        return 0
+
+    def item_count(self, snapshot: Snapshot, ctx: Context) -> int:
         return 0

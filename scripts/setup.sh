@@ -9,8 +9,9 @@ debian_packages=(
     # Qt runtime (offscreen and xcb platforms)
     libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxkbcommon-x11-0
-    # Chinese glyphs for the TFT
-    fonts-wqy-microhei
+    # the TFT's fonts: DejaVu Sans (Latin, Cyrillic; golden images are drawn with it) and
+    # WenQuanYi Micro Hei (Chinese)
+    fontconfig fonts-dejavu-core fonts-wqy-microhei
     # a virtual screen for window tests and screenshots
     xvfb xauth
 )
