@@ -11,7 +11,10 @@ import pytest
 
 from engine.errors import InputError
 from engine.sources.scenario import (
+    DEFAULT_LOAD,
+    DEFAULT_SCENARIO,
     Harmonic,
+    LoadProfile,
     Scenario,
     load_scenario,
     scenario_from_dict,
@@ -43,13 +46,45 @@ def test_empty_file_gives_the_documented_defaults(tmp_path):
     assert sc.sample_rate == 256 * 50
 
 
-def test_default_toml_writes_out_the_defaults():
+def test_default_toml_writes_out_the_default_installation():
     sc = load_scenario(ROOT / "scenarios" / "default.toml")
-    ref = Scenario()
+    ref = DEFAULT_SCENARIO
+    assert (sc.name, sc.description, sc.current) == (ref.name, ref.description, ref.current)
+    assert sc.current.load.varies and not Scenario().current.load.varies
     for a, b in zip(phasors(sc), phasors(ref), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-12)
-    for a, b in zip(synthesize(sc, 1000), synthesize(ref, 1000), strict=True):
-        np.testing.assert_array_equal(a, b)
+    for first in (0, 12800 * 90):  # the start, and across the swings and the first steps
+        for a, b in zip(synthesize(sc, 1000, first), synthesize(ref, 1000, first), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_the_default_installation_is_the_steady_defaults_plus_a_load():
+    assert dataclasses.replace(DEFAULT_SCENARIO, description="") == dataclasses.replace(
+        Scenario(), current=dataclasses.replace(Scenario().current, load=DEFAULT_LOAD)
+    )
+
+
+def test_load_table(tmp_path):
+    sc = load_scenario(
+        write(
+            tmp_path,
+            """
+        [current]
+        power_factor = [0.9, 0.8, -0.7]
+        [current.load]
+        swing_amplitude = 20
+        swing_period = 30
+        step_interval = 5
+        step_size = 5
+        seed = 42
+        pf_swing_to = [0.95, 0.8, -0.6]
+        pf_swing_period = 600
+    """,
+        )
+    )
+    assert sc.current.load == LoadProfile(20.0, 30.0, 5.0, 5.0, 42, (0.95, 0.8, -0.6), 600.0)
+    assert scenario_from_dict(scenario_to_dict(sc)) == sc
+    assert load_scenario(write(tmp_path, "[current.load]\n")).current.load == LoadProfile()
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -188,6 +223,20 @@ BAD = [
     ('[current]\npf_sense = ["lag", "lag", 1]', "current.pf_sense[2]", 2),
     ("[current]\nangle = -30\npower_factor = 0.9", "current.power_factor", 3),
     ("[current]\nrms = 100\nhertz = 50", "current.hertz", 3),
+    ("[current]\nload = 1", "current.load", 2),
+    ("[current.load]\nswing = 5", "current.load.swing", 2),
+    ("[current.load]\nswing_amplitude = 101", "current.load.swing_amplitude", 2),
+    ("[current.load]\nswing_period = 0", "current.load.swing_period", 2),
+    ("[current.load]\nstep_interval = -1", "current.load.step_interval", 2),
+    ("[current.load]\nstep_interval = 0.01", "current.load.step_interval", 2),
+    ("[current.load]\nswing_amplitude = 60\nstep_size = 50", "current.load.step_size", 3),
+    ("[current.load]\nseed = -1", "current.load.seed", 2),
+    ("[current.load]\nseed = 1.5", "current.load.seed", 2),
+    ("[current.load]\npf_swing_to = 1.1", "current.load.pf_swing_to", 2),
+    ("[current.load]\npf_swing_to = -0.9", "current.load.pf_swing_to", 2),
+    ("[current.load]\npf_swing_to = [0.9, 0.9]", "current.load.pf_swing_to", 2),
+    ("[current]\nangle = -30\n[current.load]\npf_swing_to = 0.9", "current.load.pf_swing_to", 4),
+    ("[current.load]\npf_swing_period = -5", "current.load.pf_swing_period", 2),
     ("[neutral]\ncurrent_measured = 1", "neutral.current_measured", 2),
     ("[neutral]\nvoltage_rms = -2", "neutral.voltage_rms", 2),
 ]
@@ -237,3 +286,12 @@ def test_scenarios_built_in_code_are_validated_too():
     bad = dataclasses.replace(Scenario(), wiring="2W")
     with pytest.raises(InputError, match="wiring"):
         phasors(bad)
+
+
+def test_the_file_functions_are_importable_from_both_modules():
+    from engine.sources import scenario, scenario_file
+
+    for name in ("load_scenario", "scenario_from_dict", "scenario_to_dict"):
+        assert getattr(scenario, name) is getattr(scenario_file, name)
+    with pytest.raises(AttributeError):
+        scenario.no_such_name  # noqa: B018

@@ -13,7 +13,7 @@ import pytest
 
 from engine.blocks import SampleBlock
 from engine.sources.base import Source
-from engine.sources.scenario import Scenario, scenario_from_dict
+from engine.sources.scenario import DEFAULT_SCENARIO, Scenario, scenario_from_dict
 from engine.sources.simulated import SimulatedSource, phasors, synthesize
 
 SQRT2 = math.sqrt(2.0)
@@ -166,9 +166,10 @@ def test_blocks_concatenate_to_one_synthesize_call(frequency):
     np.testing.assert_allclose(i, ref_i, rtol=0, atol=1e-9 * 100 * SQRT2)
 
 
-def test_nominal_blocks_are_bitwise_identical_to_one_call():
-    blocks = take(SimulatedSource(block_seconds=0.1), 10)
-    v, i = synthesize(Scenario(), 10 * 1280)
+@pytest.mark.parametrize("scenario", [Scenario(), DEFAULT_SCENARIO], ids=["steady", "default"])
+def test_nominal_blocks_are_bitwise_identical_to_one_call(scenario):
+    blocks = take(SimulatedSource(scenario, block_seconds=0.1), 10)
+    v, i = synthesize(scenario, 10 * 1280)
     np.testing.assert_array_equal(np.hstack([b.voltage for b in blocks]), v)
     np.testing.assert_array_equal(np.hstack([b.current for b in blocks]), i)
 
