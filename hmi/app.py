@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from engine.config import MeterConfig
@@ -15,38 +16,62 @@ from engine.meter import Meter
 from engine.sources.spec import open_source
 from hmi.bridge import EngineBridge
 from hmi.window import MainWindow
+from i18n import catalogue
 
 #: How long the engine runs before a screenshot is taken [ms]: past the first display update.
 SCREENSHOT_DELAY_MS = 1500
+
+
+def languages() -> list[str]:
+    """The languages that have a catalogue (folders of ``i18n/`` holding strings)."""
+    folder = resources.files("i18n")
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and catalogue(p.name))
+
+
+def check_language(language: str) -> str:
+    """``language`` if it has a catalogue; else ``InputError`` naming those available."""
+    available = languages()
+    if language not in available:
+        raise InputError(f"unknown language {language!r}; available: {', '.join(available)}")
+    return language
 
 
 def run_window(
     source_spec: str = "sim",
     config: MeterConfig | None = None,
     scale: int = 2,
+    language: str | None = None,
     screenshot: Path | None = None,
 ) -> int:
     """Open the emulator window on ``source_spec`` (``sim``, ``sim:FILE.toml``,
     ``comtrade:FILE.cfg``) and run until it is closed; return the exit status.
 
-    With ``screenshot``: run ``SCREENSHOT_DELAY_MS``, save the whole window to that PNG and quit
-    (for docs and tests). A bad source or configuration prints the error and returns 2; a failed
+    ``language``: the display language (default: the configuration's). With ``screenshot``:
+    run ``SCREENSHOT_DELAY_MS``, save the whole window to that PNG and quit (for docs and
+    tests). A bad source, configuration or language prints the error and returns 2; a failed
     screenshot returns 1.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
         meter = Meter(config)
+        language = check_language(language or meter.config.display.language)
         # A live simulated meter keeps the wall-clock time, as a real one does.
         source = open_source(source_spec, start=datetime.now(UTC))
     except InputError as exc:
         print(f"ion7400-hmi: {exc}", file=sys.stderr)
         return 2
     bridge = EngineBridge(meter, source)
-    window = MainWindow(bridge, scale=scale)
+    window = MainWindow(bridge, meter.config, scale=scale, language=language)
     bridge.failed.connect(window.show_error)
     window.show()
     bridge.start()
     status = {"code": 0}
+    # A local loop that ends when this window closes: QApplication.quit() would leave Qt's
+    # "quit now" flag set and stop every later event loop of the process (tests, embedding).
+    loop = QEventLoop()
+    window.closed.connect(loop.quit)
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
     if screenshot is not None:
 
         def grab() -> None:
@@ -55,11 +80,12 @@ def run_window(
                 print(f"ion7400-hmi: cannot write screenshot {screenshot}", file=sys.stderr)
                 status["code"] = 1
             window.close()
-            app.quit()  # even if other top-level windows are open (tests)
 
         QTimer.singleShot(SCREENSHOT_DELAY_MS, grab)
     try:
-        code = app.exec()
+        code = loop.exec()
     finally:
         bridge.stop()
+        window.stop()
+        app.setQuitOnLastWindowClosed(quit_on_close)
     return status["code"] or code

@@ -108,3 +108,34 @@ def write_screens(
             raise OSError(f"cannot write {path}")
         written.append(path)
     return written
+
+
+def contact_sheet(images: list[tuple[str, object]], columns: int = 4):
+    """One image with every (caption, QImage) in a grid, captions under each, for reviewers."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from screens.canvas import font
+
+    ensure_gui_application()
+    if not images:
+        raise ValueError("no images for the contact sheet")
+    cell_w = max(img.width() for _, img in images) + 16
+    cell_h = max(img.height() for _, img in images) + 34
+    rows = -(-len(images) // columns)
+    sheet = QImage(columns * cell_w, rows * cell_h, QImage.Format.Format_RGB32)
+    sheet.fill(QColor("#3a3f44"))
+    painter = QPainter(sheet)
+    try:
+        painter.setFont(font(13))
+        painter.setPen(QColor("#f0f0f0"))
+        for i, (caption, img) in enumerate(images):
+            x, y = (i % columns) * cell_w + 8, (i // columns) * cell_h + 8
+            painter.drawImage(x, y, img)
+            box = QRect(x, y + img.height() + 2, img.width(), 22)
+            painter.drawText(
+                box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, caption
+            )
+    finally:
+        painter.end()
+    return sheet

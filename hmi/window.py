@@ -1,33 +1,48 @@
-"""The main window: the meter's dark-grey bezel with the TFT in it.
+"""The main window: the meter's bezel, driven by the navigation and the latest snapshot.
 
-The view follows the model by pulling: a ``QTimer`` at the meter's display update rate reads the
-latest snapshot and re-renders the current screen into the TFT image. The engine never pushes
-into the GUI, so a slow GUI cannot back it up.
+The view follows the model by pulling. A display timer (``settings.update_rate``, 200 ms on the
+waveform and phasor screens) reads the latest snapshot, lets the ``Navigator`` tick (auto-scroll,
+timeouts) and renders ``view.screen_id`` into the 320 × 240 image; a 50 ms timer drives the
+LEDs only. A key (keyboard or bezel button, through ``hmi.keys``) goes to the ``Navigator`` and
+the TFT is redrawn at once. The engine runs in its own thread (``hmi.bridge``) and never pushes
+into the GUI, so a slow GUI cannot back it up and a busy engine cannot block a paint.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QImage, QPainter
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPainter
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
-from engine.snapshot import Snapshot
-from hmi.tft import TftView
+from engine.config import DisplaySettings, MeterConfig
+from engine.snapshot import AlarmSummary, Snapshot
+from hmi.bezel import MODEL, Bezel
+from hmi.keys import KeyInput
+from hmi.leds import LedPanel
+from hmi.navigation import Navigator
 from i18n import DEFAULT_LANGUAGE, translator
-from screens.base import Screen
-from screens.basic_reading import BasicReadingScreen
-from screens.canvas import HEIGHT, WIDTH
+from screens import registry
+from screens.base import Bell, Context, DataScreen, Screen, Status
+from screens.canvas import BODY, HEIGHT, MISSING, WIDTH, draw_chrome, font
 
-#: The meter's "Display Update Time" default [ms]: values on screen change once a second.
-DISPLAY_UPDATE_MS = 1000
-MODEL = "ION7400"
+log = logging.getLogger(__name__)
 
-BEZEL_STYLE = """
-#bezel { background: #3b3d40; }
-#brand { color: #d6d8db; font-weight: bold; font-size: 18px; }
-#fault { color: #ffb347; font-size: 12px; }
+#: Screens that move faster than the display update rate [ms] (live waveforms and phasors).
+FAST_SCREENS = frozenset({"pq.waveform", "pq.phasors"})
+FAST_UPDATE_MS = 200
+LED_UPDATE_MS = 50
+#: How bright a TFT looks with its backlight off (fraction of full light).
+BACKLIGHT_OFF = 0.12
+
+STYLE = """
+#panel { background: #202123; }
+#fault { color: #ffb347; font-size: 12px; padding: 4px 12px; }
 """
 
 
@@ -37,59 +52,230 @@ class SnapshotSource(Protocol):
     def snapshot(self) -> Snapshot: ...
 
 
+class Unavailable(DataScreen):
+    """Drawn for a screen id that no screen module provides (yet): a title and ``----``."""
+
+    title_key = "hmi.screen_unavailable"
+
+    def __init__(self, screen_id: str) -> None:
+        self.id = screen_id
+
+    def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
+        draw_chrome(painter, ctx.tr(self.title_key), ctx, self.softkeys(snapshot, ctx))
+        painter.setFont(font(20, bold=True))
+        painter.drawText(BODY, Qt.AlignmentFlag.AlignCenter, MISSING)
+
+
+_reported: set[str] = set()  # screen ids already logged as failing (once each)
+
+
+def _report(screen_id: str, what: str) -> None:
+    if screen_id not in _reported:
+        _reported.add(screen_id)
+        log.warning("screen %s %s; showing a placeholder", screen_id, what, exc_info=True)
+
+
+def registry_lookup(screen_id: str) -> Screen:
+    """``screens.registry.get``, or ``Unavailable`` while the screen (or its module) is missing,
+    so that a half-built tree still runs."""
+    try:
+        return registry.get(screen_id)
+    except (KeyError, ImportError):
+        _report(screen_id, "is not available")
+        return Unavailable(screen_id)
+
+
+def status_of(snapshot: Snapshot, mode: str = "NORM", locked: bool = False) -> Status:
+    """The title-bar status: ``mode``, the revenue lock, the bell from the alarm summary, the
+    snapshot's time as the clock (None before the first data: the meter blanks its clock)."""
+    clock = snapshot.time if snapshot.values else None
+    return Status(mode=mode, locked=locked, bell=bell_of(snapshot.alarms), clock=clock)
+
+
+def bell_of(alarms: AlarmSummary) -> Bell | None:
+    """Filled bell for an active alarm, outline for a historic unacknowledged one."""
+    if alarms.priority is None:
+        return None
+    if alarms.active_unacknowledged or alarms.active_acknowledged:
+        return Bell(alarms.priority, filled=True)
+    if alarms.historic_unacknowledged:
+        return Bell(alarms.priority, filled=False)
+    return None
+
+
+def panel_image(image: QImage, settings: DisplaySettings, backlight: bool = True) -> QImage:
+    """``image`` as the panel shows it: contrast [%] (50 = as drawn) stretches the levels about
+    mid-grey, brightness [%] (80 = as drawn) scales them, a dark backlight dims to
+    ``BACKLIGHT_OFF``. One 256-entry table applied to the RGB bytes (fast for 320 × 240)."""
+    gain = 0.5 + settings.contrast / 100.0
+    light = (0.35 + 0.65 * settings.brightness / 80.0) * (1.0 if backlight else BACKLIGHT_OFF)
+    if gain == 1.0 and light == 1.0:
+        return image
+    levels = np.arange(256, dtype=np.float64)
+    table = np.clip(((levels - 128.0) * gain + 128.0) * light, 0, 255).astype(np.uint8)
+    out = image.convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(out.bits(), np.uint8).reshape(out.height(), out.bytesPerLine())
+    rgb = pixels[:, : 4 * out.width()].reshape(out.height(), out.width(), 4)
+    rgb[..., :3] = table[rgb[..., :3]]  # bytes B, G, R, then the unused alpha
+    return out
+
+
 class MainWindow(QMainWindow):
-    """Bezel + TFT showing ``screen`` (Basic Reading by default), refreshed every
-    ``refresh_ms`` [ms] from ``source.snapshot()``."""
+    """The bezel with the TFT, buttons and LEDs, reading ``source.snapshot()``.
+
+    ``navigator`` and ``screens`` default to the real ones (``hmi.navigation.Navigator`` and
+    ``screens.registry``); ``clock`` [s] to ``time.monotonic``; ``refresh_ms`` fixes the display
+    timer (tests), else it follows ``config.display.update_rate`` and the screen shown.
+    ``closed`` is emitted when the window has been closed.
+    """
+
+    closed = Signal()
 
     def __init__(
         self,
         source: SnapshotSource,
-        screen: Screen | None = None,
+        config: MeterConfig | None = None,
         *,
         scale: int = 2,
-        refresh_ms: int = DISPLAY_UPDATE_MS,
         language: str = DEFAULT_LANGUAGE,
+        navigator: Navigator | None = None,
+        screens: Callable[[str], Screen] = registry_lookup,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_ms: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._source = source
-        self.screen: Screen = screen or BasicReadingScreen()
+        self.config = config or MeterConfig()
         self._tr = translator(language)
+        self._screens = screens
+        self._clock = clock
+        self._fixed_ms = refresh_ms
+        now = clock()
+        self.navigator = navigator or Navigator(screens, self.config.display, now=now)
+        self.leds = LedPanel(self.config.pulse_kt, self.config.pulse_width, now=now)
         self.image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
         self.setWindowTitle(MODEL)
+        self.setStyleSheet(STYLE)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.tft = TftView(scale)
+        self.bezel = Bezel(scale)
+        self.tft = self.bezel.tft
         self.fault = QLabel(objectName="fault", wordWrap=True)
         self.fault.hide()
-        bezel = QWidget(objectName="bezel")
-        bezel.setStyleSheet(BEZEL_STYLE)
-        layout = QVBoxLayout(bezel)
-        layout.setContentsMargins(28, 16, 28, 28)
-        layout.setSpacing(10)
-        layout.addWidget(QLabel(MODEL, objectName="brand"), alignment=Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.tft, alignment=Qt.AlignmentFlag.AlignCenter)
+        panel = QWidget(objectName="panel")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bezel)
         layout.addWidget(self.fault)
-        # The bezel has one right size (the TFT's); the window follows it.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
-        self.setCentralWidget(bezel)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)  # the bezel's size
+        self.setCentralWidget(panel)
 
-        self.timer = QTimer(self, interval=refresh_ms)
+        self.keys = KeyInput(clock=clock, parent=self)
+        self.keys.key.connect(self.press)
+        self.bezel.pressed.connect(self.keys.press)
+        self.bezel.released.connect(self.keys.release)
+
+        self.timer = QTimer(self, interval=self._interval())
         self.timer.timeout.connect(self.refresh)
-        self.timer.start()
+        self.led_timer = QTimer(self, interval=LED_UPDATE_MS)
+        self.led_timer.timeout.connect(self.update_leds)
         self.refresh()
+        self.update_leds()
+        self.timer.start()
+        self.led_timer.start()
+
+    # -- model -> view ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Render the current screen from the latest snapshot and show it."""
+        """Display tick: advance the navigation's timers and redraw from the latest snapshot."""
         snapshot = self._source.snapshot()
+        self.navigator.tick(snapshot, self._clock())
+        self.render(snapshot)
+
+    def render(self, snapshot: Snapshot) -> None:
+        """Draw the navigator's current screen into ``image`` and show it on the TFT."""
+        view = self.navigator.view
+        screen = self._screens(view.screen_id)
+        # The padlock follows the lock LED's model (never locked until the Setup work adds
+        # the switch), so the icon and the LED cannot disagree.
+        status = status_of(snapshot, view.mode, self.leds.lock.locked)
+        ctx = self.navigator.context(self._tr, self.config, status)
+        if not self._draw(screen, snapshot, ctx):
+            self._draw(Unavailable(view.screen_id), snapshot, ctx)
+        self.tft.set_image(panel_image(self.image, self.config.display, view.backlight))
+        interval = self._interval()
+        if self.timer.interval() != interval:
+            self.timer.setInterval(interval)
+
+    def _draw(self, screen: Screen, snapshot: Snapshot, ctx: Context) -> bool:
+        """Paint ``screen`` into ``image``; False (logged once) if it raised: one faulty screen
+        must not take the whole display down."""
         painter = QPainter(self.image)
         try:
-            self.screen.render(painter, snapshot, self._tr)
+            screen.render(painter, snapshot, ctx)
+            return True
+        except Exception:
+            _report(screen.id, "failed to draw")
+            return False
         finally:
             painter.end()
-        self.tft.set_image(self.image)
+
+    def update_leds(self) -> None:
+        """LED tick: feed the latest snapshot to the LED models and light the bezel's LEDs."""
+        now = self._clock()
+        self.leds.update(self._source.snapshot(), now)
+        for name, colour in self.leds.states(now).items():
+            self.bezel.set_led(name, colour)
+        self.bezel.set_locked(self.leds.lock.locked)
+
+    def _interval(self) -> int:
+        """The display timer's period [ms]."""
+        if self._fixed_ms is not None:
+            return self._fixed_ms
+        if self.navigator.view.screen_id in FAST_SCREENS:
+            return FAST_UPDATE_MS
+        return max(1, round(1000 * self.config.display.update_rate))
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def press(self, key: str) -> None:
+        """A panel key ("soft1".."soft4", "home", "home_long", an action): navigate and
+        redraw at once, so the display answers the key without waiting for the next tick."""
+        snapshot = self._source.snapshot()
+        if self.navigator.press(key, snapshot, self._clock()):
+            self.render(snapshot)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.keys.key_event(event, pressed=True):
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if self.keys.key_event(event, pressed=False):
+            event.accept()
+        else:
+            super().keyReleaseEvent(event)
+
+    def stop(self) -> None:
+        """Stop the timers (the window no longer reads the source)."""
+        self.timer.stop()
+        self.led_timer.stop()
+        self.keys.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    # -- faults -------------------------------------------------------------------------------
 
     def show_error(self, message: str) -> None:
-        """Show an engine failure on the bezel under the TFT (the last values stay frozen)."""
+        """An engine failure: the status LED flashes red and the message shows under the bezel
+        (the last values stay on the TFT, frozen)."""
+        self.leds.status.fail(self._clock())
         self.fault.setText(message)
         self.fault.setToolTip(message)
         self.fault.show()

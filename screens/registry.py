@@ -11,7 +11,9 @@ from screens.base import Screen
 #: The modules that define screens (``SCREENS`` in each).
 MODULES = (
     "screens.lists",  # the menu list, alarm and event lists
-    "screens.readings",  # basic reading, power, energy, demand, min/max
+    "screens.readings",  # basic reading, power
+    "screens.energy_demand",  # energy registers, demand
+    "screens.minmax",  # minimum and maximum with their times
     "screens.info",  # inputs/outputs, nameplate, trend, setup parameter lists
     "screens.harmonics",  # harmonics bar chart
     "screens.phasors",  # phasor diagram

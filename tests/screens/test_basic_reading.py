@@ -1,19 +1,22 @@
-"""Basic Reading screen, the shared value formatter and the English catalogue."""
+"""Basic Reading summary screen (basic.summary), the shared formatters and the English
+catalogue."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from types import MappingProxyType
 
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from engine.config import DisplaySettings, MeterConfig
 from engine.quantities import QUANTITIES
 from engine.snapshot import Snapshot
 from i18n import catalogue, tr, translator
-from screens.basic_reading import LEFT, RIGHT, BasicReadingScreen
+from screens.base import Context, Status
+from screens.basic_reading import BasicReadingScreen, columns
 from screens.canvas import (
     BODY,
     HEIGHT,
@@ -23,7 +26,11 @@ from screens.canvas import (
     RANGED_UNITS,
     TITLE_HEIGHT,
     WIDTH,
+    format_register,
+    format_stamp,
+    format_time,
     format_value,
+    group_digits,
 )
 
 NAN = float("nan")
@@ -34,16 +41,26 @@ WYE = {
 # Delta: the engine publishes no line-to-neutral voltages and no neutral current.
 DELTA = {k: v for k, v in WYE.items() if k not in ("V_A", "V_B", "V_C", "I_N")}
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
+WYE_CONFIG = MeterConfig()
+DELTA_CONFIG = MeterConfig(wiring="3W-DELTA")
 
 
 def snap(values: dict[str, float], when: datetime = WHEN) -> Snapshot:
     return Snapshot(time=when, values=MappingProxyType(values))
 
 
-def render(snapshot: Snapshot, tr_: Callable[[str], str] = tr) -> QImage:
+def context(
+    tr_: Callable[[str], str] = tr,
+    config: MeterConfig = WYE_CONFIG,
+    clock: datetime | None = WHEN,
+) -> Context:
+    return Context(tr=tr_, config=config, status=Status(clock=clock))
+
+
+def render(snapshot: Snapshot, ctx: Context | None = None) -> QImage:
     image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
     painter = QPainter(image)
-    BasicReadingScreen().render(painter, snapshot, tr_)
+    BasicReadingScreen().render(painter, snapshot, ctx or context())
     painter.end()
     return image
 
@@ -95,6 +112,57 @@ def test_format_value_significant_digits():
         format_value(1.0, "V", digits=7)
 
 
+CLOCK = datetime(2026, 3, 14, 21, 6, 3, tzinfo=UTC)
+
+
+# -- more formatters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "grouping", "expected"),
+    [
+        ("1234567.8", "comma", "1,234,567.8"),
+        ("-1234567.8", "space", "-1 234 567.8"),
+        ("123.4", "comma", "123.4"),
+        ("1234", "none", "1234"),
+        (MISSING, "comma", MISSING),
+    ],
+)
+def test_group_digits(text, grouping, expected):
+    assert group_digits(text, grouping) == expected
+
+
+def test_format_value_grouping():
+    assert format_value(7.2e12, "Wh", 1, grouping="comma") == ("7,200.0", "GWh")
+    assert format_value(230.12, "V", 1, grouping="comma") == ("230.1", "V")
+
+
+@pytest.mark.parametrize(
+    ("wh", "grouping", "expected"),
+    [
+        (48.3, "none", ("0.048", "kWh")),
+        (12_345_678_900.0, "comma", ("12,345,678.9", "kWh")),
+        (-45_000.0, "none", ("-45.000", "kWh")),
+        (-0.1, "none", ("0.000", "kWh")),
+        (float("nan"), "none", (MISSING, "kWh")),
+        (2.5e12, "none", ("2500000000", "kWh")),
+    ],
+)
+def test_format_register(wh, grouping, expected):
+    assert format_register(wh, "Wh", grouping) == expected
+
+
+def test_format_time_and_stamp():
+    settings12 = DisplaySettings(time_format="12h")
+    assert format_time(CLOCK.replace(hour=0), settings12, tr) == "12:06:03 AM"
+    assert format_time(CLOCK.replace(hour=12), settings12, tr) == "12:06:03 PM"
+    assert format_time(CLOCK, DisplaySettings(), tr, seconds=False) == "21:06"
+    assert format_stamp(None, DisplaySettings(), tr) == MISSING
+    # Stamps (UTC from the engine) are shown in the display clock's time zone.
+    local = CLOCK.astimezone(timezone(timedelta(hours=2)))
+    assert format_stamp(CLOCK, DisplaySettings(), tr, local) == "2026-03-14 23:06:03"
+
+
 # -- catalogue -----------------------------------------------------------------------------------
 
 
@@ -111,8 +179,9 @@ def test_every_string_the_screen_draws_is_in_the_catalogue(qapp):
         used.append(key)
         return tr(key)
 
-    for values in (WYE, DELTA, {}, dict.fromkeys(WYE, NAN)):
-        render(snap(values), recording)
+    for values, config in ((WYE, WYE_CONFIG), (DELTA, DELTA_CONFIG), ({}, WYE_CONFIG)):
+        render(snap(values), context(recording, config))
+    render(snap(dict.fromkeys(WYE, NAN)), context(recording))
     assert used
     assert sorted(set(used) - set(catalogue("en"))) == []
 
@@ -123,18 +192,22 @@ def test_every_unit_the_formatter_can_produce_is_in_the_catalogue():
     assert sorted(s for s in symbols if f"unit.{s}" not in catalogue("en")) == []
 
 
-def test_screen_labels_are_in_the_catalogue():
-    keys = {QUANTITIES[line.qid].label_key for line in LEFT + RIGHT}
-    assert sorted(keys - set(catalogue("en"))) == []
-
-
 # -- rows and rendering --------------------------------------------------------------------------
 
 
+def test_screen_interface():
+    screen = BasicReadingScreen()
+    assert screen.id == "basic.summary"
+    ctx = context()
+    assert screen.page_count(snap(WYE), ctx) == 1
+    assert screen.cursor_count(snap(WYE), ctx) == 0
+    assert [k.action for k in screen.softkeys(snap(WYE), ctx)] == ["up", "down", None, "back"]
+
+
 def test_rows_wye():
-    left, right = BasicReadingScreen().rows(snap(WYE), translator("en"))
+    left, right = BasicReadingScreen().rows(snap(WYE), context(translator("en")))
     assert [(r.label, r.value, r.unit) for r in left[:4]] == [
-        ("Van", "230.1", "V"), ("Vbn", "229.9", "V"), ("Vcn", "231.0", "V"), ("Vab", "398.6", "V"),
+        ("Va", "230.1", "V"), ("Vb", "229.9", "V"), ("Vc", "231.0", "V"), ("Vab", "398.6", "V"),
     ]  # fmt: skip
     assert [(r.label, r.value, r.unit) for r in right] == [
         ("Ia", "100.14", "A"), ("Ib", "99.500", "A"), ("Ic", "101.20", "A"), ("In", "12.000", "A"),
@@ -143,19 +216,28 @@ def test_rows_wye():
 
 
 def test_rows_delta_hide_line_to_neutral_and_neutral():
-    left, right = BasicReadingScreen().rows(snap(DELTA), translator("en"))
+    ctx = context(config=DELTA_CONFIG)
+    left, right = BasicReadingScreen().rows(snap(DELTA), ctx)
     assert [r.label for r in left] == ["Vab", "Vbc", "Vca"]
     assert [r.label for r in right] == ["Ia", "Ib", "Ic", "Freq", "P tot"]
-    # NaN (not measured) hides an optional row too; a required row shows dashes.
-    left, right = BasicReadingScreen().rows(snap({**DELTA, "V_A": NAN, "FREQ": NAN}), tr)
-    assert len(left) == 3
+    # A value that is not measured (NaN or absent) shows dashes on its row.
+    left, right = BasicReadingScreen().rows(snap({**DELTA, "FREQ": NAN}), ctx)
     assert right[3].value == MISSING
+
+
+def test_columns_follow_the_wiring():
+    assert columns(context(config=MeterConfig(wiring="1P-2W"))) == (
+        ["V_A"],
+        ["I_A", "FREQ", "P_TOT"],
+    )
+    left, right = columns(context(config=MeterConfig(wiring="SPLIT-3W")))
+    assert left == ["V_A", "V_B", "V_AB"] and right == ["I_A", "I_B", "I_N", "FREQ", "P_TOT"]
 
 
 def test_render_draws_title_bar_and_table(qapp):
     image = render(snap(WYE))
     title = QColor(PALETTE.title_bar).rgb()
-    assert image.pixel(WIDTH // 2, TITLE_HEIGHT // 2) == title  # between title and clock
+    assert image.pixel(WIDTH // 2, TITLE_HEIGHT // 2) == title  # between title and status
     assert image.pixel(WIDTH // 2, TITLE_HEIGHT + 2) != title
     # Ink in every table row of both columns (30 px rows from the body's top + 4 px margin).
     for col in (0, 1):
@@ -163,14 +245,12 @@ def test_render_draws_title_bar_and_table(qapp):
         for row in range(6):
             y0 = BODY.top() + 4 + row * 30
             assert ink(image, x0 + 40, y0 + 4, x0 + 150, y0 + 26) > 50, (col, row)
-    # Nothing drawn in the soft-key bar yet.
-    assert ink(image, 0, BODY.bottom() + 1, WIDTH, HEIGHT) == 0
 
 
 def test_render_changes_with_values_and_clock(qapp):
     base = render(snap(WYE))
     changed = render(snap({**WYE, "I_A": 250.0}))
-    later = render(snap(WYE, WHEN.replace(second=54)))
+    later = render(snap(WYE), context(clock=WHEN.replace(second=54)))
     assert ink(base, 0, 0, WIDTH, HEIGHT) > 0
     assert base != changed and base != later
     # Only the I_A value cell differs (right column, first row).
@@ -181,11 +261,14 @@ def test_render_changes_with_values_and_clock(qapp):
         if base.pixel(x, y) != changed.pixel(x, y)
     ]
     assert min(x for x, _ in diff) > WIDTH // 2
+    assert min(y for _, y in diff) >= BODY.top()
     assert max(y for _, y in diff) < BODY.top() + 4 + 30
 
 
-def test_render_without_data_blanks_the_clock(qapp):
-    clock = (WIDTH // 2, 0, WIDTH, TITLE_HEIGHT)
+def test_render_without_clock_blanks_it(qapp):
+    blank = render(snap(WYE), context(clock=None))
+    # The clock is the status clock, not the snapshot's time: none is drawn at any time.
+    assert render(snap(WYE, WHEN.replace(hour=1)), context(clock=None)) == blank
     title = QColor(PALETTE.title_bar).rgb()
-    assert set(pixels(render(snap({})), *clock)) == {title}
+    clock = (WIDTH - 30, 0, WIDTH, TITLE_HEIGHT)  # the end of the time line
     assert set(pixels(render(snap(WYE)), *clock)) != {title}

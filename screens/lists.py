@@ -1,0 +1,72 @@
+"""List screens: the menu list, the active alarm and alarm history lists, the event log.
+
+The menu screen draws whatever menu the navigation has open: ``ctx.title_key`` is its title,
+``ctx.items`` the catalogue keys of its entries and ``ctx.selection`` the highlighted one;
+entries that open a sub-menu carry a ► chevron. The alarm and event lists have no alarm engine
+or event log to read yet, so they show their empty-state message.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtGui import QPainter
+
+from engine.snapshot import Snapshot
+from screens.base import LIST_KEYS, Context, DataScreen, SoftKey
+from screens.canvas import BODY, draw_chrome, draw_message
+from screens.menu import ROOT, Menu
+from screens.widgets import ListRow, draw_list
+
+
+@cache
+def submenu_keys(menu: Menu = ROOT) -> frozenset[str]:
+    """Label keys of every menu (not group) in the tree: the entries that open a sub-menu."""
+    keys = {menu.label_key}
+    for entry in menu.entries:
+        if isinstance(entry, Menu):
+            keys |= submenu_keys(entry)
+    return frozenset(keys)
+
+
+class MenuScreen(DataScreen):
+    """The open menu as a list, scrolled to keep the selection in view."""
+
+    id = "menu"
+    title_key = "menu.main"
+
+    def softkeys(self, snapshot: Snapshot, ctx: Context) -> tuple[SoftKey, ...]:
+        return LIST_KEYS
+
+    def item_count(self, snapshot: Snapshot, ctx: Context) -> int:
+        return len(ctx.items)
+
+    def rows(self, ctx: Context) -> list[ListRow]:
+        subs = submenu_keys()
+        return [ListRow(ctx.tr(key), key in subs) for key in ctx.items]
+
+    def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
+        title = ctx.tr(ctx.title_key or self.title_key)
+        draw_chrome(painter, title, ctx, self.softkeys(snapshot, ctx))
+        draw_list(painter, BODY, self.rows(ctx), ctx.selection)
+
+
+class EmptyListScreen(DataScreen):
+    """A list with nothing to show yet: its centred empty-state message."""
+
+    def __init__(self, id: str, title_key: str, empty_key: str) -> None:
+        self.id = id
+        self.title_key = title_key
+        self.empty_key = empty_key
+
+    def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
+        draw_chrome(painter, ctx.tr(self.title_key), ctx, self.softkeys(snapshot, ctx))
+        draw_message(painter, ctx.tr(self.empty_key))
+
+
+SCREENS = (
+    MenuScreen(),
+    EmptyListScreen("alarms.active", "screen.alarms.active.title", "lists.no_active_alarms"),
+    EmptyListScreen("alarms.history", "screen.alarms.history.title", "lists.no_alarm_history"),
+    EmptyListScreen("events.log", "screen.events.log.title", "lists.no_events"),
+)
