@@ -1,6 +1,8 @@
 """The ``ion7400-hmi`` command: the emulator window, and headless ``analyze`` / ``read``.
 
-    ion7400-hmi [--source SPEC] [--config FILE] [--scale N]        the front-panel window
+    ion7400-hmi [--source SPEC] [--config FILE] [--scale N] [--language L]   the window
+    ion7400-hmi screens                                            list the screen ids
+    ion7400-hmi screenshot --screen ID --out FILE.png | --all DIR  render screens headless
     ion7400-hmi analyze REC.cfg [--json] [--output FILE] ...       analyse a COMTRADE recording
     ion7400-hmi read [--source SPEC] [--seconds N] [--json]        run the engine, print readings
 
@@ -222,7 +224,7 @@ def cmd_window(args: argparse.Namespace) -> int:
     from hmi.app import run_window
 
     config = _config(args)
-    return run_window(args.source, config=config, scale=args.scale)
+    return run_window(args.source, config=config, scale=args.scale, language=args.language)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -232,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--source", default="sim", help="sim | sim:FILE.toml | comtrade:FILE.cfg")
     parser.add_argument("--config", help="meter configuration (TOML)")
     parser.add_argument("--scale", type=int, default=2, choices=range(1, 5), help="TFT zoom")
+    parser.add_argument("--language", help="display language (default: the configuration's)")
     parser.set_defaults(func=cmd_window)
     sub = parser.add_subparsers(dest="command")
 

@@ -20,7 +20,7 @@ from PySide6.QtGui import QPainter
 
 from engine.quantities import MAX_HARMONIC, quantity
 from engine.snapshot import Snapshot
-from screens.base import CURSOR_KEYS, Context, SoftKey
+from screens.base import CURSOR_KEYS, Context, DataScreen, SoftKey
 from screens.canvas import BODY, MISSING, draw_chrome, format_value
 from screens.charts import (
     COLOURS,
@@ -62,7 +62,7 @@ def _with_unit(text: str, unit: str) -> str:
     return text if text == MISSING else (f"{text}{unit}" if unit == "°" else f"{text} {unit}")
 
 
-class HarmonicsScreen:
+class HarmonicsScreen(DataScreen):
     """Orders 1–63 of one channel per page."""
 
     id = "pq.harmonics"

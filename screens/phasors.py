@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QPainter
 
 from engine.quantities import quantity
 from engine.snapshot import Snapshot
-from screens.base import DATA_KEYS, Context, SoftKey
+from screens.base import DATA_KEYS, Context, DataScreen, SoftKey
 from screens.canvas import BODY, MISSING, draw_chrome, format_value
 from screens.charts import (
     CENTRE as MIDDLE,
@@ -49,7 +49,7 @@ COLUMNS = (Column(0.22, LEFT), Column(0.44), Column(0.34))
 PAGES = 2
 
 
-class PhasorScreen:
+class PhasorScreen(DataScreen):
     """Phasor diagram (page 1) and phasor table (page 2)."""
 
     id = "pq.phasors"

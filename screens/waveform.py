@@ -14,7 +14,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QPainter
 
 from engine.snapshot import Snapshot, Waveform
-from screens.base import DATA_KEYS, Context, SoftKey
+from screens.base import DATA_KEYS, Context, DataScreen, SoftKey
 from screens.canvas import BODY, MISSING, draw_chrome, draw_message, format_value
 from screens.charts import (
     COLOURS,
@@ -44,7 +44,7 @@ I4_THRESHOLD = 0.005
 _LINE_TO_LINE = ((0, 1), (1, 2), (2, 0))
 
 
-class WaveformScreen:
+class WaveformScreen(DataScreen):
     """Two cycles of voltages (page 1) or currents (page 2)."""
 
     id = "pq.waveform"
