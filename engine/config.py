@@ -33,7 +33,9 @@ Example::
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -275,6 +277,34 @@ def _from_tables(data: dict[str, Any]) -> MeterConfig:
         MeterConfig(), **meter, channels=MappingProxyType(channels), demand=demand, **sub
     )
     return validate(config)
+
+
+def default_config_path() -> Path:
+    """Where the configuration lives unless ``--config`` says otherwise: the user's
+    configuration directory ($XDG_CONFIG_HOME or ~/.config)/ion7400-hmi/config.toml."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "ion7400-hmi" / "config.toml"
+
+
+def save_config(config: MeterConfig, path: str | Path) -> None:
+    """Write ``config`` to ``path`` atomically: a temporary file in the same folder, flushed to
+    disk, then renamed over the old one, so a crash leaves either the old or the new file and
+    never half of one."""
+    import tomli_w
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = tomli_w.dumps(config.to_dict())
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def load_config(path: str | Path) -> MeterConfig:

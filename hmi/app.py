@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -16,23 +15,17 @@ from engine.meter import Meter
 from engine.sources.spec import open_source
 from hmi.bridge import EngineBridge
 from hmi.window import MainWindow
-from i18n import catalogue
+from i18n import available
 
 #: How long the engine runs before a screenshot is taken [ms]: past the first display update.
 SCREENSHOT_DELAY_MS = 1500
 
 
-def languages() -> list[str]:
-    """The languages that have a catalogue (folders of ``i18n/`` holding strings)."""
-    folder = resources.files("i18n")
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and catalogue(p.name))
-
-
 def check_language(language: str) -> str:
     """``language`` if it has a catalogue; else ``InputError`` naming those available."""
-    available = languages()
-    if language not in available:
-        raise InputError(f"unknown language {language!r}; available: {', '.join(available)}")
+    known = available()
+    if language not in known:
+        raise InputError(f"unknown language {language!r}; available: {', '.join(known)}")
     return language
 
 
@@ -42,11 +35,13 @@ def run_window(
     scale: int = 2,
     language: str | None = None,
     screenshot: Path | None = None,
+    config_path: Path | None = None,
 ) -> int:
     """Open the emulator window on ``source_spec`` (``sim``, ``sim:FILE.toml``,
     ``comtrade:FILE.cfg``) and run until it is closed; return the exit status.
 
-    ``language``: the display language (default: the configuration's). With ``screenshot``:
+    ``language``: the display language (default: the configuration's); ``config_path``: where
+    changes made on the panel (the language) are saved. With ``screenshot``:
     run ``SCREENSHOT_DELAY_MS``, save the whole window to that PNG and quit (for docs and
     tests). A bad source, configuration or language prints the error and returns 2; a failed
     screenshot returns 1.
@@ -61,7 +56,9 @@ def run_window(
         print(f"ion7400-hmi: {exc}", file=sys.stderr)
         return 2
     bridge = EngineBridge(meter, source)
-    window = MainWindow(bridge, meter.config, scale=scale, language=language)
+    window = MainWindow(
+        bridge, meter.config, scale=scale, language=language, config_path=config_path
+    )
     bridge.failed.connect(window.show_error)
     window.show()
     bridge.start()

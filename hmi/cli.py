@@ -204,11 +204,19 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
     if bool(args.screen) == bool(args.all):
         raise InputError("screenshot: give either --screen ID --out FILE.png or --all DIR")
+    from hmi.app import check_language
+    from i18n import available
+
     known = registry.screen_ids()
+    wanted = available() if args.language == "all" else [check_language(args.language)]
     if args.all:
-        paths = write_screens(known, Path(args.all), language=args.language, scale=args.scale)
-        print(f"{len(paths)} screens written to {args.all}")
+        for lang in wanted:
+            out = Path(args.all) / lang if args.language == "all" else Path(args.all)
+            paths = write_screens(known, out, language=lang, scale=args.scale)
+            print(f"{lang}: {len(paths) - 1} screens and a contact sheet written to {out}")
         return 0
+    if args.language == "all":
+        raise InputError("--language all goes with --all DIR")
     if args.screen not in known:
         raise InputError(f"unknown screen {args.screen!r}; `{PROG} screens` lists them")
     if not args.out:
@@ -221,10 +229,18 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def cmd_window(args: argparse.Namespace) -> int:
+    from engine.config import default_config_path
     from hmi.app import run_window
 
+    # The panel saves what is changed on it (the language) into the configuration file: the
+    # one given, else the user's default one, read at start when it exists.
+    path = Path(args.config) if args.config else default_config_path()
+    if not args.config and path.exists():
+        args.config = str(path)
     config = _config(args)
-    return run_window(args.source, config=config, scale=args.scale, language=args.language)
+    return run_window(
+        args.source, config=config, scale=args.scale, language=args.language, config_path=path
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--screen", help="screen id (see `screens`)")
     sh.add_argument("--out", help="PNG file for --screen")
     sh.add_argument("--all", metavar="DIR", help="write every screen into DIR")
-    sh.add_argument("--language", default="en")
+    sh.add_argument("--language", default="en", help="a language code, or all (with --all)")
     sh.add_argument("--scale", type=int, default=2, choices=range(1, 5))
     sh.add_argument("--page", type=int, default=0)
     sh.add_argument("--cursor", type=int, default=0)

@@ -59,7 +59,7 @@ class View:
     cursor: int = 0
     backlight: bool = True
     scrolling: bool = False  # auto-scroll running
-    pending_action: str | None = None  # "edit" | "ack" | "cancel" asked by the last key
+    pending_action: str | None = None  # "edit" | "ack" | "cancel" | "select" (list row chosen)
 
 
 @dataclass
@@ -271,6 +271,9 @@ class Navigator:
                 self._page = (self._page + 1) % count
             elif rows > 0 and len(self._seq.screens) > 1:  # a list: "more" shows the next one
                 self._go(self._seq.index + 1)
+        elif action == "select" and rows > 0:
+            # The highlighted row was chosen: the window carries it out (language, resets …).
+            self._pending = "select"
         elif action in ("left", "right"):
             count = self._screen().cursor_count(snapshot, self._context())
             if count > 0:

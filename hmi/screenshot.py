@@ -98,16 +98,26 @@ def render(
 def write_screens(
     screen_ids: Iterable[str], out_dir: Path, *, language: str = "en", scale: int = 2
 ) -> list[Path]:
-    """One PNG per screen id into ``out_dir`` (created); returns the paths written."""
+    """One PNG per screen id into ``out_dir`` (created), and ``contact-sheet.png`` with all of
+    them at scale 1 for reviewers; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     snapshot = demo_snapshot()
     written = []
+    thumbnails = []
     for sid in screen_ids:
         path = out_dir / f"{sid}.png"
-        if not render(sid, snapshot, language=language, scale=scale).save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        image = render(sid, snapshot, language=language, scale=scale)
+        _save(image, path)
         written.append(path)
-    return written
+        thumbnails.append((sid, render(sid, snapshot, language=language) if scale != 1 else image))
+    sheet = out_dir / "contact-sheet.png"
+    _save(contact_sheet(thumbnails, columns=6), sheet)
+    return [*written, sheet]
+
+
+def _save(image, path: Path) -> None:
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
 
 
 def contact_sheet(images: list[tuple[str, object]], columns: int = 4):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -20,13 +22,13 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPainter
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
-from engine.config import DisplaySettings, MeterConfig
+from engine.config import DisplaySettings, MeterConfig, save_config
 from engine.snapshot import AlarmSummary, Snapshot
 from hmi.bezel import MODEL, Bezel
 from hmi.keys import KeyInput
 from hmi.leds import LedPanel
 from hmi.navigation import Navigator
-from i18n import DEFAULT_LANGUAGE, translator
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, available, translator
 from screens import registry
 from screens.base import Bell, Context, DataScreen, Screen, Status
 from screens.canvas import BODY, HEIGHT, MISSING, WIDTH, draw_chrome, font
@@ -142,11 +144,15 @@ class MainWindow(QMainWindow):
         screens: Callable[[str], Screen] = registry_lookup,
         clock: Callable[[], float] = time.monotonic,
         refresh_ms: int | None = None,
+        config_path: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._source = source
-        self.config = config or MeterConfig()
+        config = config or MeterConfig()
+        # The display language lives in the configuration (Display Setup), like every setting.
+        self.config = replace(config, display=replace(config.display, language=language))
+        self.config_path = config_path
         self._tr = translator(language)
         self._screens = screens
         self._clock = clock
@@ -245,7 +251,29 @@ class MainWindow(QMainWindow):
         redraw at once, so the display answers the key without waiting for the next tick."""
         snapshot = self._source.snapshot()
         if self.navigator.press(key, snapshot, self._clock()):
+            view = self.navigator.view
+            if view.pending_action == "select" and view.screen_id == "setup.language":
+                self.set_language(LANGUAGES[view.selection])
             self.render(snapshot)
+
+    @property
+    def language(self) -> str:
+        return self.config.display.language
+
+    def set_language(self, language: str) -> None:
+        """Switch the display language at once, on every screen, and save it in the
+        configuration file (if the window has one)."""
+        if language not in available():
+            self.show_error(f"no catalogue for language {language!r}")
+            return
+        display = replace(self.config.display, language=language)
+        self.config = replace(self.config, display=display)
+        self._tr = translator(language)
+        if self.config_path is not None:
+            try:
+                save_config(self.config, self.config_path)
+            except OSError as exc:
+                self.show_error(f"cannot save {self.config_path}: {exc.strerror or exc}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.keys.key_event(event, pressed=True):

@@ -19,6 +19,12 @@ from importlib import resources
 from types import MappingProxyType
 
 DEFAULT_LANGUAGE = "en"
+#: The display languages of the ION7400, in the order the Language Setup lists them.
+LANGUAGES = ("en", "fr", "es", "zh", "it", "de", "ru", "pt")
+#: Keys whose text may be the same as English in every language: units, date/time patterns,
+#: and the language names, which are always written in their own language. A language may
+#: list more (symbols, proper names) in ``<language>/_same_as_english.toml``.
+SAME_IN_EVERY_LANGUAGE = ("unit.", "format.", "info.language.")
 
 
 @cache
@@ -34,7 +40,7 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> Mapping[str, str]:
     merged: dict[str, str] = {}
     origin: dict[str, str] = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not path.name.endswith(".toml"):
+        if not path.name.endswith(".toml") or path.name.startswith("_"):
             continue
         name = f"i18n/{language}/{path.name}"
         try:
@@ -48,6 +54,27 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> Mapping[str, str]:
                 raise ValueError(f"{name}: {key!r} is already defined in {origin[key]}")
             merged[key], origin[key] = text, name
     return MappingProxyType(merged)
+
+
+def same_as_english(language: str) -> frozenset[str]:
+    """Keys ``language`` deliberately leaves as in English (from ``_same_as_english.toml``:
+    ``keys = [...]``), besides ``SAME_IN_EVERY_LANGUAGE``."""
+    path = resources.files(__package__).joinpath(language, "_same_as_english.toml")
+    if not path.is_file():
+        return frozenset()
+    name = f"i18n/{language}/_same_as_english.toml"
+    try:
+        keys = tomllib.loads(path.read_text(encoding="utf-8")).get("keys", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise ValueError(f"{name}: keys must be a list of strings")
+    return frozenset(keys)
+
+
+def available() -> list[str]:
+    """The display languages that have a catalogue, in the meter's order (``LANGUAGES``)."""
+    return [lang for lang in LANGUAGES if catalogue(lang)]
 
 
 def tr(key: str, language: str = DEFAULT_LANGUAGE) -> str:

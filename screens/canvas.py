@@ -45,6 +45,7 @@ from screens.style import (  # noqa: F401  (re-exported)
     fitted,
     font,
 )
+from screens.textfit import elide, report
 from screens.titlebar import TITLE, TitleStyle, draw_title_bar  # noqa: F401  (re-exported)
 
 
@@ -163,7 +164,7 @@ def draw_value_table(
         baseline = baseline_in(value_font, top, row_h)
         painter.setFont(fitted(label_font, row.label, label_w, 10))
         painter.setPen(QColor(palette.label))
-        label = painter.fontMetrics().elidedText(row.label, Qt.TextElideMode.ElideRight, label_w)
+        label = elide(painter.fontMetrics(), row.label, label_w)
         painter.drawText(QPoint(label_x, baseline), label)
         painter.setFont(fitted(value_font, row.value, value_w))
         painter.setPen(QColor(palette.text))
@@ -191,4 +192,8 @@ def draw_message(
     painter.setFont(font(px))
     painter.setPen(QColor(palette.label))
     flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-    painter.drawText(rect.adjusted(12, 0, -12, 0), flags, text)
+    box = rect.adjusted(12, 0, -12, 0)
+    used = painter.fontMetrics().boundingRect(box, int(flags), text)
+    if used.width() > box.width() or used.height() > box.height():  # a word longer than a line
+        report(text, used.width(), box.width())
+    painter.drawText(box, flags, text)

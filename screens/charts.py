@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from screens.base import Context
 from screens.canvas import BODY, PALETTE, fitted, font
 from screens.rows import label as reading_label
+from screens.textfit import elide
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def draw_text(
     f = fitted(font(px, bold), text, rect.width())
     painter.setFont(f)
     painter.setPen(QColor(colour))
-    shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    shown = elide(painter.fontMetrics(), text, rect.width())
     painter.drawText(rect, align, shown)
     painter.restore()
 

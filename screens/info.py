@@ -15,6 +15,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPainter
 
 from engine.snapshot import Snapshot
+from i18n import LANGUAGES
 from screens.base import LIST_KEYS, Context, DataScreen, SoftKey
 from screens.canvas import BODY, MISSING, PALETTE, draw_chrome, draw_message
 from screens.charts import (
@@ -48,8 +49,6 @@ DEFAULT_SYNC_TYPE = "utc"
 #: Firmware version when the package metadata is not installed.
 FALLBACK_VERSION = "0.1.0"
 
-#: The datasheet's order of the 8 display languages.
-LANGUAGES = ("en", "fr", "es", "zh", "it", "de", "ru", "pt")
 #: The standard (setpoint and disturbance) alarms listed on Alarm Setup.
 STANDARD_ALARMS = (
     "over_voltage", "under_voltage", "voltage_unbalance", "over_current", "over_current_n",

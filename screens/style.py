@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont
+
+from screens.textfit import fit_font
 
 WIDTH = 320
 HEIGHT = 240
@@ -18,8 +20,9 @@ BODY = QRect(0, TITLE_HEIGHT, WIDTH, HEIGHT - TITLE_HEIGHT - SOFTKEY_HEIGHT)
 SOFTKEY_BAR = QRect(0, HEIGHT - SOFTKEY_HEIGHT, WIDTH, SOFTKEY_HEIGHT)
 KEY_CELL = WIDTH // 4
 
-#: Sans fonts present on a fresh Debian; Qt falls back to its default sans if neither is found.
-FONT_FAMILIES = ("DejaVu Sans", "Sans Serif")
+#: The TFT's fonts, installed by scripts/setup.sh: DejaVu Sans for Latin, Greek and Cyrillic,
+#: WenQuanYi Micro Hei for Chinese (each character is taken from the first family that has it).
+FONT_FAMILIES = ("DejaVu Sans", "WenQuanYi Micro Hei")
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,6 @@ def font(pixels: int, bold: bool = False) -> QFont:
 
 
 def fitted(base: QFont, text: str, width: int, smallest: int = 9) -> QFont:
-    """``base``, shrunk a pixel at a time (not below ``smallest`` px) until ``text`` fits."""
-    f = QFont(base)
-    while QFontMetrics(f).horizontalAdvance(text) > width and f.pixelSize() > smallest:
-        f.setPixelSize(f.pixelSize() - 1)
-    return f
+    """``base``, shrunk a pixel at a time (not below ``smallest`` px) until ``text`` fits;
+    a text that still does not fit is reported (``screens.textfit``)."""
+    return fit_font(base, text, width, smallest)

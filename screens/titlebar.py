@@ -13,6 +13,7 @@ from screens.base import Bell, Context, Status
 from screens.formats import format_date, format_time
 from screens.icons import draw_bell, draw_padlock
 from screens.style import PALETTE, TITLE_HEIGHT, WIDTH, Palette, fitted, font
+from screens.textfit import elide
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def draw_title_bar(
     title_font = fitted(font(style.title_px, bold=True), title, box.width(), style.title_min_px)
     painter.setFont(title_font)
     painter.setPen(QColor(palette.title_text))
-    shown = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, box.width())
+    shown = elide(painter.fontMetrics(), title, box.width())
     painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
 
 

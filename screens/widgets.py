@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPolygonF
 
 from screens.canvas import PALETTE, Palette, baseline_in, fitted, font
+from screens.textfit import elide
 
 # -- list ----------------------------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ def draw_list(
         width = text_right - chevron - (rect.left() + style.pad)
         painter.setFont(fitted(base, row.text, width, 11))
         painter.setPen(colour)
-        shown = painter.fontMetrics().elidedText(row.text, Qt.TextElideMode.ElideRight, width)
+        shown = elide(painter.fontMetrics(), row.text, width)
         baseline = baseline_in(painter.font(), box.top(), box.height())
         painter.drawText(QPoint(rect.left() + style.pad, baseline), shown)
         if row.submenu:
@@ -173,8 +174,8 @@ def draw_stamped_table(
     cell_w = (rect.right() + 1 - style.pad - x0) // cells
     if headings or corner:
         painter.setPen(QColor(palette.unit))
-        painter.setFont(font(style.heading_px))
         label_box = QRect(rect.left() + style.pad, top, style.label_w, style.heading_h)
+        painter.setFont(fitted(font(style.heading_px), corner, label_box.width(), 9))
         painter.drawText(
             label_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, corner
         )
@@ -191,9 +192,7 @@ def draw_stamped_table(
         value_h = row_h * 3 // 5  # the value line; the stamp takes the rest
         painter.setFont(fitted(font(style.label_px), row.label, style.label_w, 10))
         painter.setPen(QColor(palette.label))
-        shown = painter.fontMetrics().elidedText(
-            row.label, Qt.TextElideMode.ElideRight, style.label_w
-        )
+        shown = elide(painter.fontMetrics(), row.label, style.label_w)
         painter.drawText(
             QPoint(rect.left() + style.pad, baseline_in(value_font, y, value_h)), shown
         )

@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from engine.config import DisplaySettings, MeterConfig
+from engine.config import DisplaySettings, MeterConfig, load_config
 from engine.meter import Meter
 from engine.snapshot import AlarmSummary, Snapshot
 from engine.sources.simulated import SimulatedSource
-from hmi.app import languages, run_window
+from hmi.app import run_window
 from hmi.bridge import EngineBridge
 from hmi.navigation import View
 from hmi.window import (
@@ -27,7 +27,7 @@ from hmi.window import (
     panel_image,
     status_of,
 )
-from i18n import translator
+from i18n import available, translator
 from screens.base import Bell, Context, DataScreen, Status
 from screens.canvas import BODY, HEIGHT, WIDTH, draw_chrome
 
@@ -379,7 +379,35 @@ def test_run_window_bad_source(qapp, capsys):
 
 
 def test_run_window_unknown_language(qapp, capsys):
-    assert "en" in languages()
+    assert "en" in available()
     assert run_window("sim", language="xx") == 2
     err = capsys.readouterr().err
     assert "'xx'" in err and "en" in err.split("available:")[1]
+
+
+def test_choosing_a_language_switches_at_once_and_is_saved(qtbot, tmp_path):
+    """Setup > Language: ▲/▼ to a language, ✓: every screen now speaks it, and the
+    configuration file says so (written atomically, read back)."""
+    path = tmp_path / "config.toml"
+    w = MainWindow(FakeBridge(), MeterConfig(), clock=Clock(), config_path=path)
+    qtbot.addWidget(w)
+    w.timer.stop()
+    w.led_timer.stop()
+    w.press("home")
+    w.press("up")  # Setup, the last entry of the display menu
+    w.press("select")
+    for _ in range(5):  # Meter, Communications, Alarms, Date/Time, Display, Language
+        w.press("down")
+    w.press("select")
+    assert w.navigator.view.screen_id == "setup.language"
+    english = w.image.copy()
+    target = available()[-1]  # the last language with a catalogue
+    for _ in range(available().index(target) if target != "en" else 0):
+        w.press("down")
+    w.press("select")
+    if target == "en":
+        return  # only English so far: nothing to switch to
+    assert w.language == target
+    assert w.image != english
+    assert load_config(path).display.language == target
+    assert not list(tmp_path.glob(".config.toml.*"))  # no temporary file left behind
