@@ -1,53 +1,52 @@
-"""Meter configuration: wiring, instrument transformers, nominal values, demand.
+"""Meter configuration: the settings of the Setup menus, as frozen dataclasses.
 
-Loaded from a versioned TOML file into frozen dataclasses; every bad value is reported as an
-``InputError`` naming the file, the line and the key. (Display, communications, alarms and the
-rest of the front-panel setup join this file in later versions.)
+Everything the front panel's Setup menus edit lives here: wiring, instrument transformers,
+nominal values, demand, energy pulsing, display, nameplate, communications, clock, password and
+the revenue lock. ``RULES`` says what each setting accepts (``allowed(key)`` as text for the
+editors) and ``validate`` checks a whole configuration against it, raising a ``ValueError`` that
+names the setting (``display.contrast: must be a whole number from 0 to 100 %, got 150``).
 
-Example::
-
-    version = 1
-    [meter]
-    wiring = "4W-WYE"            # 4W-WYE, 3W-WYE, 3W-DELTA, 1P-2W, SPLIT-3W
-    nominal_voltage = 230.0      # [V] line-to-neutral (line-to-line in 3W-DELTA)
-    nominal_frequency = 50       # [Hz] 50 or 60
-    phase_rotation = "ABC"       # expected; the other one raises the phase-reversal flag
-    pt_primary = 230.0           # [V]
-    pt_secondary = 230.0         # [V]
-    ct_primary = 5.0             # [A]
-    ct_secondary = 5.0           # [A]
-    i4_ct_primary = 5.0          # [A] neutral CT
-    i4_ct_secondary = 5.0        # [A]
-    demand_current = 5.0         # [A] I_L for TDD (IEEE 519); default ct_primary
-
-    [meter.channels.I2]          # per-channel: polarity and transformer correction
-    polarity = "inverted"
-    ratio_correction = 1.002     # multiply by this (ratio error compensation)
-    phase_correction = 0.05      # [deg] advance the channel by this angle
-
-    [demand]
-    method = "sliding"           # block | sliding
-    interval = 900               # [s]
-    subintervals = 3
+The configuration file (TOML, one table per section, see docs/configuration.md) is handled in
+``engine.config_file`` and the old -> new changes for the event log in ``engine.config_changes``;
+both are importable from here.
 """
 
 from __future__ import annotations
 
-import os
+import ipaddress
+import math
 import re
-import tempfile
-import tomllib
-from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-from engine.errors import InputError
-from engine.metering.demand import DemandSettings
+from engine.config_changes import PASSWORD_MASK, Change, diff_configs
+from engine.config_file import (
+    default_config_path,
+    load_config,
+    load_or_default,
+    save_config,
+)
+from engine.metering.demand import METHODS, DemandSettings
+
+__all__ = [
+    "CHANNELS", "CONFIG_VERSION", "LANGUAGES", "PASSWORD_MASK", "RULES", "SECTIONS", "WIRINGS",
+    "Change", "ChannelCorrection", "ClockSettings", "CommsSettings", "DisplaySettings",
+    "MeterConfig", "Nameplate", "RevenueLock", "Rule", "SecuritySettings", "allowed",
+    "default_config_path", "diff_configs", "load_config", "load_or_default", "save_config",
+    "validate",
+]  # fmt: skip
 
 CONFIG_VERSION = 1
 WIRINGS = ("4W-WYE", "3W-WYE", "3W-DELTA", "1P-2W", "SPLIT-3W")
 CHANNELS = ("V1", "V2", "V3", "V4", "I1", "I2", "I3", "I4")
+#: The display languages (the same codes as ``i18n.LANGUAGES``; the engine may not import i18n).
+LANGUAGES = ("en", "fr", "es", "zh", "it", "de", "ru", "pt")
+PULSE_SOURCES = ("kWh del", "kWh rec", "kWh del+rec", "kvarh del", "kvarh rec", "kVAh")
+PROTOCOLS = ("ION", "Modbus RTU", "Modbus Master", "DNP 3.00", "DLMS", "None")
+BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200)
+SERIAL_FORMATS = ("8N1", "8N2", "8E1", "8E2", "8O1", "8O2")
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,71 @@ class Nameplate:
 
 
 @dataclass(frozen=True)
+class CommsSettings:
+    """Communications Setup: Ethernet, the RS-485 serial port and the Modbus TCP server."""
+
+    ip: str = "192.168.1.100"
+    subnet: str = "255.255.255.0"
+    gateway: str = "192.168.1.1"
+    dhcp: bool = False
+    protocol: str = "Modbus RTU"  # of the serial port
+    baud: int = 19200
+    unit_id: int = 1
+    serial_format: str = "8N1"  # data bits, parity (None/Even/Odd), stop bits
+    rs485_bias: bool = False
+    modbus_tcp_enabled: bool = True
+    modbus_tcp_port: int = 502
+
+
+@dataclass(frozen=True)
+class ClockSettings:
+    """Clock Setup and the time-zone part of Date & Time Setup (time and date formats are
+    display settings). Offsets in minutes east of UTC."""
+
+    tz_offset: int = 0  # [min]
+    dst_offset: int = 0  # [min] added while daylight saving time is in force
+    clock_source: str = "internal"  # "internal" | "line" (line frequency) | "comm"
+    sync_source: str = "ethernet"  # "com1" | "ethernet" | "irig-b"
+    sync_type: str = "utc"  # "utc" | "local"
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    """Password Setup: the front-panel password (1 to 8 digits) and the lockout after failures."""
+
+    password: str = "0"
+    lockout_attempts: int = 3  # wrong passwords in a row before editing is locked
+    lockout_minutes: int = 5  # how long editing stays locked
+    password_timeout_minutes: int = 5  # a given password stays valid this long without a key
+
+    def password_matches(self, entered: str) -> bool:
+        """Whether ``entered`` digits are the password; the meter compares numbers, so leading
+        zeros do not count ("00000012" is "12")."""
+        return entered.isdigit() and int(entered) == int(self.password)
+
+
+@dataclass(frozen=True)
+class RevenueLock:
+    """The emulated revenue-lock switch on the bezel. ``switch`` is where the switch is,
+    ``active`` what the meter applies: a change of the switch takes effect at the next power
+    cycle, and until then it is pending (the LED flashes)."""
+
+    switch: bool = False
+    active: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return self.switch != self.active
+
+    def power_cycled(self) -> RevenueLock:
+        """The lock after a power cycle: the switch position becomes the active state."""
+        return RevenueLock(switch=self.switch, active=self.switch)
+
+
+@dataclass(frozen=True)
 class MeterConfig:
-    """What the measurement needs to know about the installation."""
+    """Everything the meter is configured with; the ``[meter]`` table holds the fields that are
+    not a section of their own."""
 
     wiring: str = "4W-WYE"
     nominal_voltage: float = 230.0  # [V] L-N (L-L for 3W-DELTA)
@@ -121,6 +183,11 @@ class MeterConfig:
     # two pulses a second on the default simulated 60 kW installation, countable by eye.
     pulse_kt: float = 10.0
     pulse_width: float = 0.05  # [s] how long an energy LED stays lit per pulse
+    pulse_source: str = "kWh del+rec"  # the energy the LEDs pulse on
+    communications: CommsSettings = CommsSettings()
+    clock: ClockSettings = ClockSettings()
+    security: SecuritySettings = SecuritySettings()
+    revenue_lock: RevenueLock = RevenueLock()
 
     @property
     def pt_ratio(self) -> float:
@@ -145,10 +212,9 @@ class MeterConfig:
         return 10 if self.nominal_frequency == 50 else 12
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON/TOML-ready form (as written under ``[meter]`` and ``[demand]``)."""
-        meter = {f.name: getattr(self, f.name) for f in fields(self)}
-        for table in ("demand", "display", "nameplate"):
-            meter.pop(table)
+        """JSON/TOML-ready form, as the configuration file has it: ``version``, ``meter`` (with
+        ``channels``) and one table per section of ``SECTIONS``."""
+        meter = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in SECTIONS}
         meter["channels"] = {
             c: {
                 "polarity": "inverted" if k.inverted else "normal",
@@ -159,175 +225,179 @@ class MeterConfig:
         }
         if meter["demand_current"] is None:
             meter.pop("demand_current")
-
-        def table(obj) -> dict[str, Any]:
-            return {f.name: getattr(obj, f.name) for f in fields(obj)}
-
-        return {
-            "version": CONFIG_VERSION,
-            "meter": meter,
-            "demand": table(self.demand),
-            "display": table(self.display),
-            "nameplate": table(self.nameplate),
-        }
+        document: dict[str, Any] = {"version": CONFIG_VERSION, "meter": meter}
+        for name in SECTIONS:
+            obj = getattr(self, name)
+            document[name] = {f.name: getattr(obj, f.name) for f in fields(obj)}
+        return document
 
 
-_POSITIVE = (
-    "pt_primary",
-    "pt_secondary",
-    "ct_primary",
-    "ct_secondary",
-    "i4_ct_primary",
-    "i4_ct_secondary",
-    "nominal_voltage",
-    "demand_current",
-)
+#: The sections (tables of the file) that are a dataclass of their own, by attribute name.
+SECTIONS: dict[str, type] = {
+    "demand": DemandSettings,
+    "display": DisplaySettings,
+    "nameplate": Nameplate,
+    "communications": CommsSettings,
+    "clock": ClockSettings,
+    "security": SecuritySettings,
+    "revenue_lock": RevenueLock,
+}
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one setting accepts: a type (int, float, bool or str), then either ``choices`` or a
+    range ``low``..``high`` (inclusive) and/or a ``test``; ``text`` replaces the generated
+    description of the allowed values."""
+
+    kind: type
+    choices: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    test: Callable[[Any], bool] | None = None
+    text: str = ""
+
+    def allowed(self) -> str:
+        """The allowed values as the editors show them: "one of …", "a number from … to …"."""
+        if self.text:
+            return self.text
+        if self.choices:
+            return "one of " + ", ".join(str(c) for c in self.choices) + _unit(self.unit)
+        if self.kind is bool:
+            return "true or false"
+        what = "a whole number" if self.kind is int else "a number"
+        return f"{what} from {_num(self.low)} to {_num(self.high)}{_unit(self.unit)}"
+
+    def accepts(self, value: Any) -> bool:
+        if self.kind is bool:
+            ok = isinstance(value, bool)
+        elif self.kind is str:
+            ok = isinstance(value, str)
+        else:
+            kinds = int if self.kind is int else int | float
+            ok = isinstance(value, kinds) and not isinstance(value, bool) and math.isfinite(value)
+        if ok and self.choices:
+            ok = value in self.choices
+        if ok and self.low is not None and self.high is not None:
+            ok = self.low <= value <= self.high
+        return ok and (self.test is None or bool(self.test(value)))
+
+    def check(self, key: str, value: Any) -> None:
+        """``ValueError`` naming ``key`` and the allowed values unless ``value`` is accepted."""
+        if not self.accepts(value):
+            raise ValueError(f"{key}: must be {self.allowed()}, got {value!r}")
+
+
+def _unit(unit: str) -> str:
+    return f" {unit}" if unit else ""
+
+
+def _ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _netmask(text: str) -> bool:
+    if not _ipv4(text):
+        return False
+    bits = int(ipaddress.IPv4Address(text))
+    inverted = ~bits & 0xFFFFFFFF
+    return inverted & (inverted + 1) == 0  # ones then zeros
+
+
+_POSITIVE = Rule(float, test=lambda v: v > 0, text="a number > 0")
+_IP = "an IPv4 address such as 192.168.1.100"
+
+#: What every setting accepts, by dotted key (section.name; channels: meter.channels.NAME).
+#: Demand settings check themselves (engine.metering.demand.DemandSettings).
+RULES: dict[str, Rule] = {
+    "meter.wiring": Rule(str, WIRINGS),
+    "meter.nominal_voltage": _POSITIVE,
+    "meter.nominal_frequency": Rule(float, (50, 60), unit="Hz"),
+    "meter.phase_rotation": Rule(str, ("ABC", "ACB")),
+    **{f"meter.{n}": _POSITIVE for n in ("pt_primary", "pt_secondary", "ct_primary")},
+    **{f"meter.{n}": _POSITIVE for n in ("ct_secondary", "i4_ct_primary", "i4_ct_secondary")},
+    "meter.demand_current": _POSITIVE,  # or absent (None): the CT primary
+    "meter.pulse_kt": Rule(float, low=0.01, high=1e9, unit="Wh per pulse"),
+    "meter.pulse_width": Rule(float, low=0.01, high=1.0, unit="s"),
+    "meter.pulse_source": Rule(str, PULSE_SOURCES),
+    "meter.channels.inverted": Rule(bool),
+    "meter.channels.ratio_correction": Rule(float, low=0.5, high=2.0),
+    "meter.channels.phase_correction": Rule(float, low=-10.0, high=10.0, unit="deg"),
+    "demand.method": Rule(str, METHODS),
+    "display.language": Rule(str, LANGUAGES),
+    "display.backlight_timeout": Rule(float, low=0, high=3600, unit="s"),
+    "display.auto_scroll": Rule(float, low=0, high=60, unit="s"),
+    "display.update_rate": Rule(float, low=0.2, high=10, unit="s"),
+    "display.contrast": Rule(int, low=0, high=100, unit="%"),
+    "display.brightness": Rule(int, low=0, high=100, unit="%"),
+    "display.volts_decimals": Rule(int, low=0, high=4),
+    "display.current_decimals": Rule(int, low=0, high=4),
+    "display.power_decimals": Rule(int, low=0, high=4),
+    "display.digit_grouping": Rule(str, ("none", "comma", "space")),
+    "display.pf_symbol": Rule(str, ("lead/lag", "+/-", "cap/ind")),
+    "display.phase_labels": Rule(str, ("ABC", "123")),
+    "display.date_format": Rule(str, ("YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY")),
+    "display.time_format": Rule(str, ("24h", "12h")),
+    **{f"nameplate.{f.name}": Rule(str, text="a text") for f in fields(Nameplate)},
+    "communications.ip": Rule(str, test=_ipv4, text=_IP),
+    "communications.subnet": Rule(str, test=_netmask, text="a subnet mask such as 255.255.255.0"),
+    "communications.gateway": Rule(str, test=_ipv4, text=_IP),
+    "communications.dhcp": Rule(bool),
+    "communications.protocol": Rule(str, PROTOCOLS),
+    "communications.baud": Rule(int, BAUD_RATES),
+    "communications.unit_id": Rule(int, low=1, high=247),
+    "communications.serial_format": Rule(str, SERIAL_FORMATS),
+    "communications.rs485_bias": Rule(bool),
+    "communications.modbus_tcp_enabled": Rule(bool),
+    "communications.modbus_tcp_port": Rule(int, low=1, high=65535),
+    "clock.tz_offset": Rule(int, low=-720, high=840, unit="min"),
+    "clock.dst_offset": Rule(int, low=-180, high=180, unit="min"),
+    "clock.clock_source": Rule(str, ("internal", "line", "comm")),
+    "clock.sync_source": Rule(str, ("com1", "ethernet", "irig-b")),
+    "clock.sync_type": Rule(str, ("utc", "local")),
+    "security.password": Rule(
+        str, test=lambda v: re.fullmatch(r"[0-9]{1,8}", v), text='1 to 8 digits in quotes, e.g. "0"'
+    ),
+    "security.lockout_attempts": Rule(int, low=1, high=10),
+    "security.lockout_minutes": Rule(int, low=1, high=60, unit="min"),
+    "security.password_timeout_minutes": Rule(int, low=1, high=60, unit="min"),
+    "revenue_lock.switch": Rule(bool),
+    "revenue_lock.active": Rule(bool),
+}
+
+
+def allowed(key: str) -> str:
+    """What setting ``key`` (e.g. "meter.ct_primary") accepts, as text for an editor's message."""
+    return RULES[key].allowed()
 
 
 def validate(config: MeterConfig) -> MeterConfig:
     """Check every setting; ``ValueError`` naming the setting and the allowed values."""
-    if config.wiring not in WIRINGS:
-        raise ValueError(f"wiring: {config.wiring!r} is not one of {', '.join(WIRINGS)}")
-    if config.nominal_frequency not in (50, 60):
-        raise ValueError(f"nominal_frequency: must be 50 or 60 Hz, got {config.nominal_frequency}")
-    if config.phase_rotation not in ("ABC", "ACB"):
-        raise ValueError(f"phase_rotation: must be ABC or ACB, got {config.phase_rotation!r}")
-    for name in _POSITIVE:
-        value = getattr(config, name)
-        if value is None and name == "demand_current":
+    for name, cls in SECTIONS.items():
+        if not isinstance(getattr(config, name), cls):
+            raise ValueError(f"{name}: must be a {cls.__name__}, got {getattr(config, name)!r}")
+    for key, rule in RULES.items():
+        section, name = key.rsplit(".", 1)
+        if section == "meter.channels":
             continue
-        if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
-            raise ValueError(f"{name}: must be a number > 0, got {value!r}")
+        value = getattr(config if section == "meter" else getattr(config, section), name)
+        if value is None and key == "meter.demand_current":
+            continue
+        rule.check(key, value)
     for ch, corr in config.channels.items():
         if ch not in CHANNELS:
-            raise ValueError(f"channels: unknown channel {ch!r} (use {', '.join(CHANNELS)})")
-        if not 0.5 <= corr.ratio_correction <= 2.0:
-            raise ValueError(
-                f"channels.{ch}.ratio_correction: must be 0.5 to 2, got {corr.ratio_correction}"
+            raise ValueError(f"meter.channels: unknown channel {ch!r} (use {', '.join(CHANNELS)})")
+        for f in fields(ChannelCorrection):
+            RULES[f"meter.channels.{f.name}"].check(
+                f"meter.channels.{ch}.{f.name}", getattr(corr, f.name)
             )
-        if not -10.0 <= corr.phase_correction <= 10.0:
-            raise ValueError(
-                f"channels.{ch}.phase_correction: must be -10 to 10 deg, "
-                f"got {corr.phase_correction}"
-            )
-    if not 0.01 <= config.pulse_kt <= 1e9:
-        raise ValueError(f"pulse_kt: must be 0.01 to 1e9 Wh per pulse, got {config.pulse_kt!r}")
-    if not 0.01 <= config.pulse_width <= 1.0:
-        raise ValueError(f"pulse_width: must be 0.01 to 1 s, got {config.pulse_width!r}")
     return config  # demand settings validate themselves (engine.metering.demand)
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """Line number of the first ``key =`` in a TOML text (for error messages)."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    m = pattern.search(text)
-    return None if m is None else text.count("\n", 0, m.start()) + 1
-
-
-def _from_tables(data: dict[str, Any]) -> MeterConfig:
-    """Build a config from parsed TOML tables; ValueError/KeyError name the bad key."""
-    known = {"version", "meter", "demand", "display", "nameplate"}
-    for key in data:
-        if key not in known:
-            raise KeyError(key)
-    version = data.get("version", CONFIG_VERSION)
-    if version != CONFIG_VERSION:
-        raise ValueError(
-            f"version: this program reads version {CONFIG_VERSION}, the file has {version!r}"
-        )
-    meter = dict(data.get("meter", {}))
-    channels_in = meter.pop("channels", {})
-    simple = {f.name for f in fields(MeterConfig)} - {"channels", "demand", "display", "nameplate"}
-    for key in meter:
-        if key not in simple:
-            raise KeyError(key)
-    channels = {c: ChannelCorrection() for c in CHANNELS}
-    for ch, table in channels_in.items():
-        if ch not in CHANNELS:
-            raise KeyError(ch)
-        table = dict(table)
-        polarity = table.pop("polarity", "normal")
-        if polarity not in ("normal", "inverted"):
-            raise ValueError(f"polarity: must be normal or inverted, got {polarity!r}")
-        for key in table:
-            if key not in ("ratio_correction", "phase_correction"):
-                raise KeyError(key)
-        channels[ch] = ChannelCorrection(
-            inverted=polarity == "inverted",
-            ratio_correction=float(table.get("ratio_correction", 1.0)),
-            phase_correction=float(table.get("phase_correction", 0.0)),
-        )
-    demand_in = dict(data.get("demand", {}))
-    for key in demand_in:
-        if key not in ("method", "interval", "subintervals"):
-            raise KeyError(key)
-    try:
-        demand = replace(MeterConfig().demand, **demand_in)
-    except ValueError as exc:  # "demand interval must be ...": name the key for the line
-        key = str(exc).split()[1] if str(exc).startswith("demand ") else "demand"
-        raise ValueError(f"demand.{key}: {exc}") from None
-    sub = {}
-    for name, cls in (("display", DisplaySettings), ("nameplate", Nameplate)):
-        given = dict(data.get(name, {}))
-        for key in given:
-            if key not in {f.name for f in fields(cls)}:
-                raise KeyError(key)
-        sub[name] = replace(cls(), **given)
-    config = replace(
-        MeterConfig(), **meter, channels=MappingProxyType(channels), demand=demand, **sub
-    )
-    return validate(config)
-
-
-def default_config_path() -> Path:
-    """Where the configuration lives unless ``--config`` says otherwise: the user's
-    configuration directory ($XDG_CONFIG_HOME or ~/.config)/ion7400-hmi/config.toml."""
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "ion7400-hmi" / "config.toml"
-
-
-def save_config(config: MeterConfig, path: str | Path) -> None:
-    """Write ``config`` to ``path`` atomically: a temporary file in the same folder, flushed to
-    disk, then renamed over the old one, so a crash leaves either the old or the new file and
-    never half of one."""
-    import tomli_w
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = tomli_w.dumps(config.to_dict())
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def load_config(path: str | Path) -> MeterConfig:
-    """Read and validate a configuration file.
-
-    Raises ``InputError`` naming the file, the line and the key for a missing file, malformed
-    TOML, an unknown key or an invalid value. The file is only read, never changed.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read configuration: {exc.strerror}", path) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise InputError(f"not valid TOML: {exc}", path, int(m.group(1)) if m else None) from None
-    try:
-        return _from_tables(data)
-    except KeyError as exc:
-        key = exc.args[0]
-        raise InputError(f"unknown setting {key!r}", path, _line_of(text, key)) from None
-    except (ValueError, TypeError) as exc:
-        key = str(exc).split(":")[0].split(".")[-1]
-        raise InputError(str(exc), path, _line_of(text, key)) from None

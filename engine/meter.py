@@ -13,12 +13,14 @@ With no usable reference (dead bus, current only) windows are timed from the nom
 and FREQ is NaN. A gap in the sample indices restarts the window timing; the first window after
 it is flagged. ``run`` drives a source paced to the wall clock or as fast as possible through the
 same ``process`` path.
+Other threads change the meter only by requests (``engine.control``), applied at the next block.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +31,7 @@ import numpy as np
 from engine.blocks import SampleBlock
 from engine.buffer import SampleBuffer
 from engine.config import MeterConfig, validate
+from engine.control import EngineEvent, MeterControl, RevenueLocked, TestRegisters
 from engine.dsp.frequency import FrequencyState, ten_second_frequency
 from engine.dsp.integrate import window_means
 from engine.measure import Layout, instantaneous_rows, layout_for, measure_windows
@@ -39,6 +42,8 @@ from engine.sources.base import Source
 from engine.transducers import TransducerCorrection
 from engine.windows import WindowClock
 from engine.wiring import WiringPlan, plan_for
+
+__all__ = ["MINMAX_IDS", "BlockResult", "EngineEvent", "Meter", "RevenueLocked"]
 
 #: Quantities whose minimum and maximum are kept.
 MINMAX_IDS = (
@@ -70,7 +75,8 @@ class BlockResult:
 
 
 class Meter:
-    """The measurement pipeline and its state. Not thread-safe, except ``snapshot``."""
+    """The measurement pipeline and its state. Only the thread that runs ``process`` changes
+    it; ``snapshot``, the requests and their properties are safe from any thread."""
 
     def __init__(self, config: MeterConfig | None = None) -> None:
         self.config = validate(config or MeterConfig())
@@ -80,6 +86,8 @@ class Meter:
         d = self.config.demand
         self.demand = DemandSet(d.method, d.interval, d.subintervals)
         self.minmax = MinMaxTracker(MINMAX_IDS)
+        self.test: TestRegisters | None = None  # the registers of test mode while it is on
+        self._control = MeterControl(self.config)
         self._snapshot = Snapshot(time=datetime.fromtimestamp(0, UTC))
         self._sample_rate: float | None = None
         self._layout: Layout | None = None
@@ -100,8 +108,55 @@ class Meter:
     def layout(self) -> Layout | None:
         return self._layout
 
+    # -- requests from any thread, applied at the start of the next block (engine.control) --
+
+    def reconfigure(self, config: MeterConfig) -> None:
+        """Use ``config`` from the next block; ``ValueError`` / ``RevenueLocked`` if refused."""
+        self._control.reconfigure(config)
+
+    def reset(self, kind: str) -> None:
+        """Reset ``kind`` (``engine.control.RESET_KINDS``); ``RevenueLocked`` if refused."""
+        self._control.reset(kind)
+
+    def set_test_mode(self, on: bool) -> None:
+        """Enter or leave test mode; ``RevenueLocked`` to enter while locked."""
+        self._control.set_test_mode(on)
+
+    def set_revenue_lock(self, active: bool) -> None:
+        """Put the revenue lock in force or lift it (refusals follow at once)."""
+        self._control.set_revenue_lock(active)
+
+    @property
+    def revenue_locked(self) -> bool:
+        return self._control.revenue_locked
+
+    @property
+    def test_mode(self) -> bool:
+        """Test mode as requested (applied: the snapshot's ``TEST_MODE`` flag)."""
+        return self._control.test_mode
+
+    @property
+    def events(self) -> deque[EngineEvent]:
+        """The last ``engine.control.MAX_EVENTS`` applied changes and resets, newest last."""
+        return self._control.events
+
+    @property
+    def event_count(self) -> int:
+        """Engine events recorded since construction (to find the new ones in ``events``)."""
+        return self._control.event_count
+
+    def restart_measurement(self, clear: bool) -> None:
+        """Rebuild scaling and window timing at the next block (worker thread only);
+        ``clear``: also drop the last readings (other quantities or window length)."""
+        self._layout_key = None
+        if clear:
+            self._last_row = None
+            self._last_half = {}
+            self._freq_10s = float("nan")
+
     def process(self, block: SampleBlock) -> BlockResult:
         """Consume one block; return what it completed."""
+        self._control.apply(self, block.start)
         self._prepare(block)
         plan = self._layout.plan
         if self._next_index is not None and block.first_index != self._next_index:
@@ -271,11 +326,15 @@ class Meter:
         cols = [idx[q] for q in ("P_TOT", "Q_TOT", "S_TOT", "I_AVG")]
         mm_ids = [q for q in MINMAX_IDS if q in idx]
         mm_cols = [idx[q] for q in mm_ids]
+        # In test mode the test registers count instead of the billing ones.
+        test = self.test
+        energy = self.energy if test is None else test.energy
+        demand = self.demand if test is None else test.demand
         for w in range(len(rows)):
             dt = (ends[w] - starts[w]) / self._sample_rate
             p, q, s, i = (float(v) for v in rows[w, cols])
-            self.energy.accumulate(p, q, s, dt)
-            self.demand.update(window_end[w], dt, p, q, s, i)
+            energy.accumulate(p, q, s, dt)
+            demand.update(window_end[w], dt, p, q, s, i)
             self.minmax.update(
                 window_end[w], dict(zip(mm_ids, rows[w, mm_cols].tolist(), strict=True))
             )
@@ -308,6 +367,9 @@ class Meter:
         values.update(self.energy.values())
         values.update(self.demand.values())
         flags = set()
+        if self.test is not None:
+            values.update(self.test.values())
+            flags.add("TEST_MODE")
         rot = values.get("PHASE_ROTATION", 0.0)
         expected = 1.0 if self.config.phase_rotation == "ABC" else -1.0
         if rot not in (0.0, expected) and not np.isnan(rot):

@@ -11,6 +11,8 @@ Form: ``MEASURAND_PHASE[_ORDER]``, upper case (see DESIGN.md).
                       signal is read as sum of sqrt(2)·Y_h·cos(h·ω·t + HA_h) with HA_V_A_1 = 0
 - ``V_HALF_A``        Urms(1/2): rms over one cycle refreshed every half cycle [V]
                       (IEC 61000-4-30 §5.4.2.1)
+- ``T_E_P_DEL``       test-mode energy register (every ``E_`` id with a ``T_`` prefix) [Wh]
+- ``T_D_P``           test-mode present demand (also ``T_D_Q``, ``T_D_S``) [W]
 """
 
 from __future__ import annotations
@@ -112,6 +114,14 @@ def _build() -> dict[str, Quantity]:
     for m, unit in (("P", "W"), ("Q", "var"), ("S", "VA"), ("I", "A")):
         for kind in ("", "_PEAK", "_PRED"):
             add(f"D_{m}{kind}", unit, "demand", 1 if m != "I" else 3)
+
+    # Test mode (engine.control): energy and present demand counted while the billing
+    # registers stand still; published only while test mode is on.
+    for m, unit in (("P", "Wh"), ("Q", "varh"), ("S", "VAh")):
+        for kind in ("DEL", "REC", "NET", "TOT"):
+            add(f"T_E_{m}_{kind}", unit, "test", 1)
+    for m, unit in (("P", "W"), ("Q", "var"), ("S", "VA")):
+        add(f"T_D_{m}", unit, "test", 1)
     return q
 
 
