@@ -1,9 +1,6 @@
-"""Information screens: inputs/outputs, nameplate, trend, and the read-only Setup lists.
-
-The Setup screens list each parameter as "label: value" from the configuration, with ▲/▼ moving
-the highlight (editing with ✎ comes with the Setup issue). Settings that are not in the
-configuration file yet (communications, clock sources, time zone) show the factory defaults
-defined below, marked as such. ``item_count`` tells the navigation how many rows a list has.
+"""Information screens: inputs/outputs, nameplate and trend, and ``ParameterList``, the
+"label: value" list screen that the Setup lists (``screens.setup_lists``) are made of.
+``item_count`` tells the navigation how many rows a list has.
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPainter
 
 from engine.snapshot import Snapshot
-from i18n import LANGUAGES
 from screens.base import LIST_KEYS, Context, DataScreen, SoftKey
 from screens.canvas import BODY, MISSING, PALETTE, draw_chrome, draw_message
 from screens.charts import (
@@ -27,36 +23,10 @@ from screens.charts import (
     draw_x_ticks,
     draw_y_axis,
 )
-from screens.formats import format_date, format_time
 from screens.widgets import LIST, ListStyle, first_visible
 
-# -- defaults for settings the configuration does not hold yet (shown as they are) -------------
-DEFAULT_IP = "192.168.1.100"
-DEFAULT_SUBNET = "255.255.255.0"
-DEFAULT_GATEWAY = "192.168.1.1"
-DEFAULT_DHCP = False
-DEFAULT_PROTOCOL = "Modbus RTU"
-DEFAULT_BAUD = 19200
-DEFAULT_UNIT_ID = 1
-DEFAULT_SERIAL_PORT = "8N1"
-DEFAULT_RS485_BIAS = False
-DEFAULT_MODBUS_TCP_PORT = 502
-DEFAULT_TZ_OFFSET = "+00:00:00"
-DEFAULT_DST_OFFSET = "+01:00:00"
-DEFAULT_CLOCK_SOURCE = "internal"  # Internal | Line Freq | COMM (front-panel.md §4)
-DEFAULT_SYNC_SOURCE = "ethernet"
-DEFAULT_SYNC_TYPE = "utc"
 #: Firmware version when the package metadata is not installed.
 FALLBACK_VERSION = "0.1.0"
-
-#: The standard (setpoint and disturbance) alarms listed on Alarm Setup.
-STANDARD_ALARMS = (
-    "over_voltage", "under_voltage", "voltage_unbalance", "over_current", "over_current_n",
-    "current_unbalance", "phase_loss", "over_frequency", "under_frequency", "over_kw_demand",
-    "over_thd_v", "over_thd_i", "leading_pf", "sag", "swell",
-)  # fmt: skip
-RESETS = ("energy", "peak_demand", "minmax", "logs", "disturbance", "master")
-_PF = {"lead/lag": "lead_lag", "+/-": "sign", "cap/ind": "cap_ind"}
 
 Items = list[tuple[str, str]]
 
@@ -237,156 +207,10 @@ def nameplate_items(snapshot: Snapshot, ctx: Context) -> Items:
     ]
 
 
-def meter_items(snapshot: Snapshot, ctx: Context) -> Items:
-    c, tr = ctx.config, ctx.tr
-    return [
-        (tr("info.meter.volts_mode"), tr(f"info.wiring.{c.wiring}")),
-        (tr("info.meter.pt_primary"), _with(tr, c.pt_primary, "unit.V")),
-        (tr("info.meter.pt_secondary"), _with(tr, c.pt_secondary, "unit.V")),
-        (tr("info.meter.ct_primary"), _with(tr, c.ct_primary, "unit.A")),
-        (tr("info.meter.ct_secondary"), _with(tr, c.ct_secondary, "unit.A")),
-        (tr("info.meter.i4_primary"), _with(tr, c.i4_ct_primary, "unit.A")),
-        (tr("info.meter.i4_secondary"), _with(tr, c.i4_ct_secondary, "unit.A")),
-        (tr("info.meter.nominal_voltage"), _with(tr, c.nominal_voltage, "unit.V")),
-        (tr("info.meter.nominal_frequency"), _with(tr, c.nominal_frequency, "unit.Hz")),
-        (tr("info.meter.rotation"), c.phase_rotation),
-        (tr("info.meter.demand_current"), _with(tr, c.tdd_current, "unit.A")),
-    ]
-
-
-def comms_items(snapshot: Snapshot, ctx: Context) -> Items:
-    tr = ctx.tr
-    return [
-        (tr("info.comms.ip"), DEFAULT_IP),
-        (tr("info.comms.subnet"), DEFAULT_SUBNET),
-        (tr("info.comms.gateway"), DEFAULT_GATEWAY),
-        (tr("info.comms.dhcp"), _on_off(tr, DEFAULT_DHCP)),
-        (tr("info.comms.protocol"), DEFAULT_PROTOCOL),
-        (tr("info.comms.baud"), str(DEFAULT_BAUD)),
-        (tr("info.comms.unit_id"), str(DEFAULT_UNIT_ID)),
-        (tr("info.comms.serial_port"), DEFAULT_SERIAL_PORT),
-        (tr("info.comms.rs485_bias"), _on_off(tr, DEFAULT_RS485_BIAS)),
-        (tr("info.comms.modbus_tcp_port"), str(DEFAULT_MODBUS_TCP_PORT)),
-    ]
-
-
-def alarm_items(snapshot: Snapshot, ctx: Context) -> Items:
-    return [(ctx.tr(f"info.alarm.{a}"), ctx.tr("info.disabled")) for a in STANDARD_ALARMS]
-
-
-def datetime_items(snapshot: Snapshot, ctx: Context) -> Items:
-    s, tr, now = ctx.settings, ctx.tr, ctx.status.clock
-    return [
-        (tr("info.datetime.date"), MISSING if now is None else format_date(now, s)),
-        (tr("info.datetime.time"), MISSING if now is None else format_time(now, s, tr)),
-        (tr("info.datetime.time_format"), tr(f"info.time_format.{s.time_format}")),
-        (tr("info.datetime.date_format"), tr(f"info.date_format.{s.date_format}")),
-        (tr("info.datetime.tz_offset"), DEFAULT_TZ_OFFSET),
-        (tr("info.datetime.dst_offset"), DEFAULT_DST_OFFSET),
-    ]
-
-
-def clock_items(snapshot: Snapshot, ctx: Context) -> Items:
-    tr = ctx.tr
-    return [
-        (tr("info.clock.source"), tr(f"info.clock.{DEFAULT_CLOCK_SOURCE}")),
-        (tr("info.clock.sync_source"), tr(f"info.clock.{DEFAULT_SYNC_SOURCE}")),
-        (tr("info.clock.sync_type"), tr(f"info.clock.{DEFAULT_SYNC_TYPE}")),
-    ]
-
-
-def _resolution(tr, decimals: int, unit_key: str) -> str:
-    return f"{10.0**-decimals:.{max(decimals, 0)}f} {tr(unit_key)}"
-
-
-def _seconds_or(tr, seconds: float, zero_key: str) -> str:
-    return tr(zero_key) if seconds == 0 else _with(tr, seconds, "info.unit.s")
-
-
-def display_items(snapshot: Snapshot, ctx: Context) -> Items:
-    s, tr = ctx.settings, ctx.tr
-    return [
-        (tr("info.display.language"), tr(f"info.language.{s.language}")),
-        (tr("info.display.backlight"), _seconds_or(tr, s.backlight_timeout, "info.always_on")),
-        (tr("info.display.auto_scroll"), _seconds_or(tr, s.auto_scroll, "info.off")),
-        (tr("info.display.update_rate"), _with(tr, s.update_rate, "info.unit.s")),
-        (tr("info.display.contrast"), _with(tr, s.contrast, "unit.%")),
-        (tr("info.display.brightness"), _with(tr, s.brightness, "unit.%")),
-        (tr("info.display.volts_res"), _resolution(tr, s.volts_decimals, "unit.V")),
-        (tr("info.display.current_res"), _resolution(tr, s.current_decimals, "unit.A")),
-        (tr("info.display.power_res"), _resolution(tr, s.power_decimals, "unit.W")),
-        (tr("info.display.grouping"), tr(f"info.grouping.{s.digit_grouping}")),
-        (tr("info.display.pf_symbol"), tr(f"info.pf_symbol.{_PF.get(s.pf_symbol, s.pf_symbol)}")),
-        (tr("info.display.phase_labels"), s.phase_labels),
-        (tr("info.display.date_format"), tr(f"info.date_format.{s.date_format}")),
-        (tr("info.display.time_format"), tr(f"info.time_format.{s.time_format}")),
-    ]
-
-
-def language_items(snapshot: Snapshot, ctx: Context) -> Items:
-    current = ctx.settings.language
-    return [
-        (ctx.tr(f"info.language.{code}"), ctx.tr("info.language.active") if code == current else "")
-        for code in LANGUAGES
-    ]
-
-
-def demand_items(snapshot: Snapshot, ctx: Context) -> Items:
-    d, tr = ctx.config.demand, ctx.tr
-    sub = d.subintervals if d.method == "sliding" else 1
-
-    def span(seconds: float) -> str:
-        return (
-            _with(tr, seconds / 60, "info.unit.min")
-            if seconds % 60 == 0
-            else _with(tr, seconds, "info.unit.s")
-        )
-
-    return [
-        (tr("info.demand.method"), tr(f"info.demand.{d.method}")),
-        (tr("info.demand.interval"), span(d.interval)),
-        (tr("info.demand.subintervals"), str(sub)),
-        (tr("info.demand.subinterval"), span(d.interval / sub)),
-    ]
-
-
-def pulsing_items(snapshot: Snapshot, ctx: Context) -> Items:
-    c, tr = ctx.config, ctx.tr
-    return [
-        (tr("info.pulsing.kt"), _with(tr, c.pulse_kt, "info.unit.wh_per_pulse")),
-        (tr("info.pulsing.width"), _with(tr, c.pulse_width, "info.unit.s")),
-        (tr("info.pulsing.source"), tr("info.pulsing.source_kwh")),
-    ]
-
-
-def password_items(snapshot: Snapshot, ctx: Context) -> Items:
-    return [
-        (ctx.tr("info.password.password"), "********"),
-        (ctx.tr("info.password.security"), ctx.tr("info.password.standard")),
-    ]
-
-
-def reset_items(snapshot: Snapshot, ctx: Context) -> Items:
-    # Revenue lock blocks every reset (front-panel.md §7 [V]): say so beside each one.
-    lock = ctx.tr("info.resets.locked") if ctx.status.locked else ""
-    return [(ctx.tr(f"info.resets.{r}"), lock) for r in RESETS]
-
-
 SCREENS = (
     DigitalInputsScreen(),
     OutputsScreen(),
     MessageScreen("io.analog", "info.title.analog", "info.analog.none"),
     ParameterList("nameplate.info", "info.title.nameplate", nameplate_items, selectable=False),
     TrendScreen(),
-    ParameterList("setup.meter", "info.title.meter", meter_items),
-    ParameterList("setup.comms", "info.title.comms", comms_items),
-    ParameterList("setup.alarms", "info.title.alarms", alarm_items),
-    ParameterList("setup.datetime", "info.title.datetime", datetime_items),
-    ParameterList("setup.clock", "info.title.clock", clock_items),
-    ParameterList("setup.display", "info.title.display", display_items),
-    ParameterList("setup.language", "info.title.language", language_items),
-    ParameterList("setup.demand", "info.title.demand", demand_items),
-    ParameterList("setup.pulsing", "info.title.pulsing", pulsing_items),
-    ParameterList("setup.password", "info.title.password", password_items),
-    ParameterList("setup.resets", "info.title.resets", reset_items),
 )

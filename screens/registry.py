@@ -14,7 +14,8 @@ MODULES = (
     "screens.readings",  # basic reading, power
     "screens.energy_demand",  # energy registers, demand
     "screens.minmax",  # minimum and maximum with their times
-    "screens.info",  # inputs/outputs, nameplate, trend, setup parameter lists
+    "screens.info",  # inputs/outputs, nameplate, trend
+    "screens.setup_lists",  # the Setup parameter lists
     "screens.harmonics",  # harmonics bar chart
     "screens.phasors",  # phasor diagram
     "screens.waveform",  # two cycles of voltages and currents

@@ -10,19 +10,20 @@ from types import MappingProxyType
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from engine.config import DisplaySettings, MeterConfig, Nameplate
+from engine.config import ClockSettings, CommsSettings, DisplaySettings, MeterConfig, Nameplate
 from engine.meter import Meter
 from engine.snapshot import Snapshot
 from engine.sources.simulated import SimulatedSource
-from i18n import catalogue, tr
-from screens import info
+from i18n import LANGUAGES, catalogue, tr
+from screens import info, setup_lists
 from screens.base import LIST_KEYS, Context, Status
 from screens.canvas import BODY, HEIGHT, MISSING, PALETTE, WIDTH
 from screens.widgets import LIST
 
 WHEN = datetime(2026, 3, 2, 14, 5, 9, tzinfo=UTC)
-BY_ID = {s.id: s for s in info.SCREENS}
-SETUP = [s for s in info.SCREENS if s.id.startswith("setup.")]
+ALL = (*info.SCREENS, *setup_lists.SCREENS)
+BY_ID = {s.id: s for s in ALL}
+SETUP = list(setup_lists.SCREENS)
 
 
 def snap(inputs: tuple[bool, ...] = (), values: dict[str, float] | None = None) -> Snapshot:
@@ -85,7 +86,7 @@ CONFIGS = [
 def test_every_screen_renders_and_asks_only_catalogued_strings(qapp, real, config):
     for snapshot, locked in ((real, True), (snap(), False), (snap((True, False, True)), False)):
         status = Status(locked=locked, clock=WHEN if snapshot.values else None)
-        for screen in info.SCREENS:
+        for screen in ALL:
             used = Recording()
             image = render(screen, snapshot, Context(tr=used, config=config, status=status))
             assert ink(image, 0, BODY.top() + 2, WIDTH, BODY.bottom()) > 100, screen.id
@@ -93,8 +94,8 @@ def test_every_screen_renders_and_asks_only_catalogued_strings(qapp, real, confi
 
 
 def test_language_names_for_every_language():
-    assert all(f"info.language.{code}" in catalogue("en") for code in info.LANGUAGES)
-    assert len(info.LANGUAGES) == 8
+    assert all(f"info.language.{code}" in catalogue("en") for code in LANGUAGES)
+    assert len(LANGUAGES) == 8
 
 
 # -- inputs and outputs ----------------------------------------------------------------------------
@@ -169,12 +170,25 @@ def test_meter_setup_follows_the_config():
     assert shown["Phase Rotation"] == "ABC"
 
 
-def test_comms_defaults_and_password_masked():
+def test_comms_follow_the_configuration_and_password_masked():
     shown = items("setup.comms", Context(tr=tr))
-    assert shown["IP Address"] == info.DEFAULT_IP == "192.168.1.100"
+    assert shown["IP Address"] == "192.168.1.100"  # the configuration's default
     assert (shown["Baud Rate"], shown["Unit ID"], shown["DHCP"]) == ("19200", "1", "Off")
     assert shown["Protocol"] == "Modbus RTU" and shown["Modbus TCP Port"] == "502"
+    comms = CommsSettings(ip="10.1.2.3", baud=9600, dhcp=True, modbus_tcp_enabled=False)
+    shown = items("setup.comms", Context(tr=tr, config=MeterConfig(communications=comms)))
+    assert (shown["IP Address"], shown["Baud Rate"], shown["DHCP"]) == ("10.1.2.3", "9600", "On")
+    assert shown["Modbus TCP"] == "Off"
     assert items("setup.password", Context(tr=tr))["Password"] == "********"
+
+
+def test_clock_and_time_zone_follow_the_configuration():
+    clock = ClockSettings(tz_offset=-330, dst_offset=60, clock_source="line", sync_type="local")
+    ctx = Context(tr=tr, config=MeterConfig(clock=clock))
+    shown = items("setup.datetime", ctx)
+    assert (shown["TZ Offset"], shown["DST Offset"]) == ("-05:30:00", "+01:00:00")
+    shown = items("setup.clock", ctx)
+    assert (shown["Clock Source"], shown["Time Sync Type"]) == ("Line Freq", "Local")
 
 
 def test_display_setup_lists_every_display_setting():
