@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QPainter
 
 from engine.quantities import quantity
 from engine.snapshot import Snapshot
-from screens.base import DATA_KEYS, Context, DataScreen, SoftKey
+from screens.base import Context, DataScreen
 from screens.canvas import BODY, MISSING, draw_chrome, format_value
 from screens.charts import (
     CENTRE as MIDDLE,
@@ -55,14 +55,8 @@ class PhasorScreen(DataScreen):
     id = "pq.phasors"
     title_key = "pq.title.phasors"
 
-    def softkeys(self, snapshot: Snapshot, ctx: Context) -> tuple[SoftKey, ...]:
-        return DATA_KEYS
-
     def page_count(self, snapshot: Snapshot, ctx: Context) -> int:
         return PAGES
-
-    def cursor_count(self, snapshot: Snapshot, ctx: Context) -> int:
-        return 0
 
     def channels(self, ctx: Context) -> tuple[str, ...]:
         wiring = ctx.config.wiring

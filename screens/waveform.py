@@ -14,7 +14,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QPainter
 
 from engine.snapshot import Snapshot, Waveform
-from screens.base import DATA_KEYS, Context, DataScreen, SoftKey
+from screens.base import Context, DataScreen
 from screens.canvas import BODY, MISSING, draw_chrome, draw_message, format_value
 from screens.charts import (
     COLOURS,
@@ -50,14 +50,8 @@ class WaveformScreen(DataScreen):
     id = "pq.waveform"
     title_key = "pq.title.waveform"
 
-    def softkeys(self, snapshot: Snapshot, ctx: Context) -> tuple[SoftKey, ...]:
-        return DATA_KEYS
-
     def page_count(self, snapshot: Snapshot, ctx: Context) -> int:
         return PAGES
-
-    def cursor_count(self, snapshot: Snapshot, ctx: Context) -> int:
-        return 0
 
     def traces(self, wave: Waveform, ctx: Context) -> list[tuple[str, np.ndarray]]:
         """(channel id, samples [V or A]) drawn on this page."""
