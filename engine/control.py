@@ -38,7 +38,15 @@ RESET_KINDS = ("energy", "peak_demand", "minmax", "logs", "disturbance", "master
 #: Resets refused while the revenue lock is in force.
 LOCKED_RESETS = frozenset({"energy", "peak_demand", "master"})
 #: Settings the revenue lock protects (volts mode, PT and CT ratios).
-BILLING_SETTINGS = ("wiring", "pt_primary", "pt_secondary", "ct_primary", "ct_secondary")
+BILLING_SETTINGS = (
+    "wiring",
+    "pt_primary",
+    "pt_secondary",
+    "ct_primary",
+    "ct_secondary",
+    "i4_ct_primary",
+    "i4_ct_secondary",
+)
 #: Settings whose change rebuilds the input scaling and window timing (the stream restarts).
 STREAM_SETTINGS = frozenset(
     {
