@@ -8,6 +8,12 @@ Buttons report ``pressed(name)`` / ``released(name)`` ("soft1".."soft4", "home")
 means (short or long) is decided in ``hmi.keys``. LEDs are set with ``set_led(name, colour)``
 (``None`` = dark); names in ``LEDS``. Positions are a guess (front-panel.md §1, §11.2) kept
 as data so that they are easy to change.
+
+Two controls belong to the emulated installation rather than to the panel: the revenue-lock
+switch (under the lock LED; ``lock_switch(bool)`` when clicked, ``set_lock_switch`` to show a
+saved position) and a power button (``power_cycle()``). Both are also actions of the face's
+context menu (``lock_action``, ``power_action``), ready for a menu bar or a toolbar. The bezel
+only reports them: the window applies the lock at the power cycle (``hmi.leds.RevenueLockLed``).
 """
 
 from __future__ import annotations
@@ -15,10 +21,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QLinearGradient, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QHelpEvent,
+    QLinearGradient,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from hmi.bezel_parts import LIT, PRINT, LedSpec, LedView, PanelButton, draw_optical_port
+from hmi.bezel_parts import (
+    LIT,
+    PRINT,
+    LedSpec,
+    LedView,
+    LockSwitch,
+    PanelButton,
+    PowerButton,
+    draw_optical_port,
+)
 from hmi.tft import TftView
 from screens.canvas import WIDTH
 from screens.icons import draw_padlock
@@ -49,6 +73,11 @@ class FaceLayout:
     label_h: float = 2.0  # printed text height
     lock_x: float = 43.0  # the revenue-lock LED, with the padlock printed under it
     port: tuple[float, float, float] = (84.0, 83.0, 6.0)  # centre x, y, ring radius
+    # The installation's controls, in the strip under the LED labels: the lock switch's slot
+    # under the lock LED (centre x, y, w, h), an open / closed padlock printed at its ends,
+    # and the power button (centre x, y, diameter).
+    switch: tuple[float, float, float, float] = (43.0, 91.0, 8.0, 3.2)
+    power: tuple[float, float, float] = (56.0, 91.0, 3.6)
 
 
 LAYOUT = FaceLayout()
@@ -72,7 +101,12 @@ TOOLTIPS = {
     "home": "Home (Home key; hold for NORM/ALT)",
     "port": "Optical port (infrared communications)",
     "lock": "Revenue lock indicator: {}",
+    "switch": "Revenue lock switch (applies at the next power cycle)",
+    "power": "Power cycle the meter (applies a revenue-lock change)",
 }
+#: The context-menu actions' texts.
+POWER_ACTION = "Power cycle the meter"
+LOCK_ACTION = "Revenue lock switch"
 
 
 class Bezel(QWidget):
@@ -81,6 +115,8 @@ class Bezel(QWidget):
 
     pressed = Signal(str)
     released = Signal(str)
+    lock_switch = Signal(bool)  # the revenue-lock switch was moved to (True = lock)
+    power_cycle = Signal()  # the power button or action: restart the emulated meter
 
     def __init__(
         self, scale: int = 2, layout: FaceLayout = LAYOUT, parent: QWidget | None = None
@@ -106,6 +142,7 @@ class Bezel(QWidget):
             led = LedView(spec, self)
             led.setGeometry(self._rect(QRectF(spec.x - d / 2, layout.led_y - d / 2, d, d)))
             self.leds[spec.name] = led
+        self._add_installation_controls()
 
     # -- public -------------------------------------------------------------------------------
 
@@ -120,6 +157,17 @@ class Bezel(QWidget):
             self.locked = locked
             self.update(self.lock_rect().toAlignedRect())
 
+    def set_lock_switch(self, locked: bool) -> None:
+        """Show the revenue-lock switch in position ``locked`` (a saved position, say) without
+        emitting ``lock_switch``."""
+        self.switch.setChecked(locked)
+        self.lock_action.setChecked(locked)
+
+    @property
+    def lock_switch_position(self) -> bool:
+        """Where the revenue-lock switch is: True = lock."""
+        return self.switch.isChecked()
+
     def port_rect(self) -> QRectF:
         x, y, r = self.lay.port
         return self._rectf(QRectF(x - r, y - r, 2 * r, 2 * r))
@@ -127,10 +175,22 @@ class Bezel(QWidget):
     def lock_rect(self) -> QRectF:
         return self._rectf(QRectF(self.lay.lock_x - 1.6, self.lay.label_y - 0.2, 3.2, 3.6))
 
+    def switch_legends(self) -> tuple[QRectF, QRectF]:
+        """The padlocks printed at the switch's ends: open (left), closed (right)."""
+        x, y, w, h = self.lay.switch
+        size = h * 0.95
+        left, right = (
+            self._rectf(QRectF(cx - size / 2, y - size / 2, size, size))
+            for cx in (x - w / 2 - 0.6 - size / 2, x + w / 2 + 0.6 + size / 2)
+        )
+        return left, right
+
     def tooltip_at(self, pos: QPointF) -> str | None:
         """The tooltip of a painted part at ``pos`` (the widgets carry their own)."""
         if self.port_rect().contains(pos):
             return TOOLTIPS["port"]
+        if any(r.contains(pos) for r in self.switch_legends()):
+            return TOOLTIPS["switch"]
         if self.lock_rect().contains(pos):
             return TOOLTIPS["lock"].format("locked" if self.locked else "unlocked")
         return None
@@ -154,6 +214,30 @@ class Bezel(QWidget):
         button.released.connect(lambda: self.released.emit(name))
         self.buttons[name] = button
 
+    def _add_installation_controls(self) -> None:
+        x, y, w, h = self.lay.switch
+        self.switch = LockSwitch(TOOLTIPS["switch"], self)
+        self.switch.setGeometry(self._rect(QRectF(x - w / 2, y - h / 2, w, h)))
+        self.switch.clicked.connect(self._switch_moved)
+        x, y, d = self.lay.power
+        self.power_button = PowerButton(TOOLTIPS["power"], self)
+        self.power_button.setGeometry(self._rect(QRectF(x - d / 2, y - d / 2, d, d)))
+        self.power_button.clicked.connect(self.power_cycle)
+        self.power_action = QAction(POWER_ACTION, self)
+        self.power_action.setToolTip(TOOLTIPS["power"])
+        self.power_action.triggered.connect(self.power_cycle)
+        self.lock_action = QAction(LOCK_ACTION, self)
+        self.lock_action.setCheckable(True)
+        self.lock_action.setToolTip(TOOLTIPS["switch"])
+        self.lock_action.triggered.connect(self._switch_moved)
+        # Right-click on the face (the keys and the TFT pass it on) offers both.
+        self.addActions([self.power_action, self.lock_action])
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def _switch_moved(self, locked: bool) -> None:
+        self.set_lock_switch(locked)  # the other of switch / action follows
+        self.lock_switch.emit(locked)
+
     # -- painting -----------------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
@@ -176,6 +260,8 @@ class Bezel(QWidget):
         colour = QColor(LIT["green"] if self.locked else PRINT)
         lock = self.lock_rect()
         draw_padlock(p, lock.center(), lock.height() * 0.8, colour, self.locked)
+        for rect, closed in zip(self.switch_legends(), (False, True), strict=True):
+            draw_padlock(p, rect.center(), rect.height(), QColor(PRINT), closed)
         draw_optical_port(p, self.port_rect(), self.px)
         p.end()
 

@@ -139,3 +139,89 @@ def draw_optical_port(p: QPainter, ring: QRectF, px: float) -> None:
     glass.setColorAt(1.0, QColor("#0d0608"))
     p.setBrush(glass)
     p.drawEllipse(window)
+
+
+class LockSwitch(QAbstractButton):
+    """The emulated revenue-lock switch: a slide switch in a recessed slot, knob left = unlocked,
+    right = locked (``isChecked()``). A click moves it and emits ``clicked(bool)`` with the new
+    position; ``setChecked`` moves it without a signal (restoring a saved position)."""
+
+    def __init__(self, tooltip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCheckable(True)
+        self.setToolTip(tooltip)
+        self.setAccessibleName(tooltip)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def knob_rect(self) -> QRectF:
+        """Where the knob is drawn: the right half of the slot when locked, else the left."""
+        slot = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        inset = slot.height() * 0.12
+        w = slot.width() * 0.48
+        x = slot.right() - inset - w if self.isChecked() else slot.left() + inset
+        return QRectF(x, slot.top() + inset, w, slot.height() - 2 * inset)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        slot = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        # A slot cut into the face: dark, shaded at the top where the face overhangs it.
+        well = QLinearGradient(slot.topLeft(), slot.bottomLeft())
+        well.setColorAt(0.0, QColor("#050506"))
+        well.setColorAt(1.0, QColor("#1c1d1f"))
+        p.setPen(QPen(QColor("#5a5d62"), max(1.0, slot.height() / 16)))
+        p.setBrush(well)
+        p.drawRoundedRect(slot, slot.height() * 0.2, slot.height() * 0.2)
+        knob = self.knob_rect()
+        metal = QLinearGradient(knob.topLeft(), knob.bottomLeft())
+        metal.setColorAt(0.0, QColor("#d9dce0"))
+        metal.setColorAt(1.0, QColor("#7d8186"))
+        p.setPen(QPen(QColor("#2a2b2d"), max(1.0, knob.height() / 14)))
+        p.setBrush(metal)
+        p.drawRoundedRect(knob, knob.height() * 0.15, knob.height() * 0.15)
+        # Grip ridges across the knob: it reads as something to push sideways.
+        p.setPen(QPen(QColor("#55585c"), max(1.0, knob.width() / 14)))
+        for k in (0.3, 0.5, 0.7):
+            x = knob.left() + k * knob.width()
+            p.drawLine(
+                QPointF(x, knob.top() + knob.height() * 0.22),
+                QPointF(x, knob.bottom() - knob.height() * 0.22),
+            )
+        p.end()
+
+
+class PowerButton(QAbstractButton):
+    """A small round push button with the power symbol (IEC 60417-5009): power-cycles the
+    emulated meter. Not a key of the real panel, so it is drawn plainer than the keys."""
+
+    def __init__(self, tooltip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip(tooltip)
+        self.setAccessibleName(tooltip)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        grad = QLinearGradient(r.topLeft(), r.bottomLeft())
+        grad.setColorAt(0.0, QColor("#3a3d41" if self.isDown() else "#62666c"))
+        grad.setColorAt(1.0, QColor("#2b2d30" if self.isDown() else "#3f4247"))
+        p.setPen(QPen(QColor("#1d1e20"), max(1.0, r.height() / 24)))
+        p.setBrush(grad)
+        p.drawEllipse(r)
+        draw_power_symbol(p, r.adjusted(*(d * r.width() * 0.27 for d in (1, 1, -1, -1))))
+        p.end()
+
+
+def draw_power_symbol(p: QPainter, r: QRectF) -> None:
+    """The power symbol filling ``r``: a circle open at the top with a bar through the gap."""
+    pen = QPen(QColor(PRINT), max(1.2, r.height() / 7))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawArc(r, 125 * 16, 290 * 16)  # [1/16 deg] counter-clockwise from 3 o'clock, gap on top
+    top = QPointF(r.center().x(), r.top() - r.height() * 0.08)
+    p.drawLine(top, QPointF(r.center().x(), r.center().y()))

@@ -105,7 +105,9 @@ class StatusLed:
 
 class RevenueLockLed:
     """Green revenue-lock LED: steady when locked, off when not, flashing while a new lock state
-    is pending (it takes effect at the next power cycle). The switch comes with the Setup work."""
+    is pending (it takes effect at the next power cycle). Fed by the bezel's switch
+    (``Bezel.lock_switch`` → ``request``) and power button (``Bezel.power_cycle`` →
+    ``power_cycle``); ``locked`` is the lock in force, ``switch`` where the switch is."""
 
     def __init__(self, locked: bool = False) -> None:
         self.locked = locked
@@ -117,7 +119,13 @@ class RevenueLockLed:
         self.pending = None if locked == self.locked else locked
         self._since = now
 
+    @property
+    def switch(self) -> bool:
+        """The switch position: the pending state if any, else the lock in force."""
+        return self.locked if self.pending is None else self.pending
+
     def power_cycle(self) -> None:
+        """The meter restarts: a pending state comes into force."""
         if self.pending is not None:
             self.locked, self.pending = self.pending, None
 

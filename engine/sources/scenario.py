@@ -45,6 +45,9 @@ WIRINGS = ("4W-WYE", "3W-DELTA", "3W-WYE", "1P-2W", "SPLIT-3W")
 #: Wirings without a neutral conductor: the three line currents must sum to zero.
 THREE_WIRE = ("3W-DELTA", "3W-WYE")
 ROTATIONS = ("ABC", "ACB")
+#: "primary": the network's values; "secondary": what the meter's terminals see through the PTs/CTs.
+SCALES = ("primary", "secondary")
+MAX_RATIO = 1e6  # [1] largest PT or CT ratio a scenario may give
 PF_SENSES = ("lag", "lead")
 NOMINAL_FREQUENCIES = (50.0, 60.0)
 SAMPLES_PER_CYCLE_RANGE = (16, 1024)
@@ -186,7 +189,12 @@ class NeutralSettings:
 class Scenario:
     """Everything the simulated source generates. Defaults: 4W-WYE 230/400 V 50 Hz, 100 A per
     phase at PF 0.9 lagging with 4 % / 3 % / 1.5 % 3rd/5th/7th current harmonics, no noise,
-    a constant load (``DEFAULT_SCENARIO`` adds the varying one)."""
+    a constant load (``DEFAULT_SCENARIO`` adds the varying one).
+
+    Every rms value is primary (the network's). ``scale`` "secondary" makes the source yield
+    what the meter's terminals see instead: voltages (V1..V4) divided by ``pt_ratio``, I1..I3
+    by ``ct_ratio``, I4 by ``i4_ct_ratio`` (None: ``ct_ratio``), ratios [1] = primary /
+    secondary; the blocks then say so and the meter multiplies by its own PT/CT settings."""
 
     name: str = "default"
     description: str = ""
@@ -198,11 +206,24 @@ class Scenario:
     voltage: VoltageSettings = field(default_factory=VoltageSettings)
     current: CurrentSettings = field(default_factory=CurrentSettings)
     neutral: NeutralSettings = field(default_factory=NeutralSettings)
+    scale: str = "primary"
+    pt_ratio: float = 1.0
+    ct_ratio: float = 1.0
+    i4_ct_ratio: float | None = None
 
     @property
     def sample_rate(self) -> float:
         """[Hz] samples_per_cycle × nominal frequency."""
         return self.samples_per_cycle * self.frequency.nominal
+
+    @property
+    def ratios(self) -> tuple[float, ...]:
+        """[1] primary / generated value of each channel V1..V4, I1..I4: the PT and CT ratios
+        with ``scale`` "secondary", all 1 with "primary"."""
+        if self.scale == "primary":
+            return (1.0,) * 8
+        i4 = self.ct_ratio if self.i4_ct_ratio is None else self.i4_ct_ratio
+        return (self.pt_ratio,) * 4 + (self.ct_ratio,) * 3 + (i4,)
 
 
 #: The default installation's load: ±15 % over 2 min, ±10 % steps about once a minute, the PF

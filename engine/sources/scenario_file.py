@@ -19,10 +19,12 @@ from engine.errors import InputError
 from engine.sources.scenario import (
     MAX_ORDER,
     MAX_PERCENT,
+    MAX_RATIO,
     NOMINAL_FREQUENCIES,
     PF_SENSES,
     ROTATIONS,
     SAMPLES_PER_CYCLE_RANGE,
+    SCALES,
     WIRINGS,
     CurrentSettings,
     FrequencySettings,
@@ -254,7 +256,23 @@ class _Reader:
             voltage=self.voltage(top.get("voltage", {}), limits, wiring),
             current=self.current(top.get("current", {}), limits),
             neutral=self.neutral(top.get("neutral", {})),
+            **self.scaling(top),
         )
+
+    def scaling(self, top: Mapping[str, Any]) -> dict[str, Any]:
+        """``scale`` and the PT/CT ratios [1]; a ratio is refused with "primary", where it
+        would silently do nothing."""
+        scale = self.choice(top.get("scale", "primary"), ("scale",), SCALES)
+        num = self.numbers(top, ())
+        out = {
+            name: num(name, default, 0.0, MAX_RATIO, lo_open=True)
+            for name, default in (("pt_ratio", 1.0), ("ct_ratio", 1.0), ("i4_ct_ratio", None))
+        }
+        if scale == "primary":
+            for name, value in out.items():
+                if value not in (None, 1.0):
+                    self.fail((name,), 'applies only with scale = "secondary"')
+        return {"scale": scale, **out}
 
     def frequency(self, value: Any) -> FrequencySettings:
         k: Key = ("frequency",)

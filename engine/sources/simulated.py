@@ -22,6 +22,8 @@ Signal model (channel p; t [s] counted from sample 0 of the source)::
 - I4, when measured, is −(i1 + i2 + i3) of the final samples (noise included).
 - In 3-wire wirings (3W-DELTA, 3W-WYE) the zero-sequence part of the currents is removed (no
   return conductor exists); balanced settings without triplen harmonics are unaffected.
+- ``scale = "secondary"``: every channel is divided by its PT/CT ratio at the end (noise and
+  I4 included), giving the values at the meter's terminals; ``phasors`` stays primary.
 - A varying load (``current.load``, see ``LoadProfile``) multiplies the currents by g(t) and,
   with a PF swing, turns their fundamental; ``DEFAULT_SCENARIO``, what ``SimulatedSource()``
   generates, has one.
@@ -167,6 +169,8 @@ class _Synth:
         self.f0, self.rate, self.t1 = f.start_frequency, f.drift_rate, f.drift_duration
         self.swing, self.period = f.swing_amplitude, f.swing_period
         self.i4_measured = sc.neutral.current_measured
+        # [1] primary / terminal value per channel; None at primary scale (nothing to divide).
+        self.ratios = np.array(sc.ratios)[:, None] if sc.scale == "secondary" else None
         # Exact rationals (every float is a binary fraction) so the phase accumulated before a
         # stretch is reduced mod 1 cycle exactly: integer arithmetic, no drift after hours.
         fs = Fraction(self.fs)
@@ -282,7 +286,8 @@ class _Synth:
         return self.inter_coef @ np.vstack([np.cos(arg), np.sin(arg)])
 
     def render(self, n: int, first: int, rng: np.random.Generator | None) -> np.ndarray:
-        """Samples first..first+n-1 of all 8 channels (V1..V4, I1..I4), shape (8, n)."""
+        """Samples first..first+n-1 of all 8 channels (V1..V4, I1..I4), shape (8, n), in the
+        scenario's scale (primary, or at the terminals: primary / ``ratios``)."""
         out = np.empty((self.coef.shape[0], n))  # 8 channels (+ 6 rows for a PF swing)
         if self.table is not None and n:
             # One cycle, rotated to start at `first`, then doubled in place until n is filled.
@@ -312,6 +317,8 @@ class _Synth:
             np.negative(out[7], out=out[7])
         else:
             out[7] = 0.0
+        if self.ratios is not None:  # through the PTs/CTs: the values at the meter's terminals
+            out[:8] /= self.ratios
         return out[:8]
 
 
@@ -330,8 +337,10 @@ def synthesize(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Samples ``first_index`` .. ``first_index + n_samples - 1`` of the scenario.
 
-    Returns (voltage [V] shape (4, n): V1..V4, current [A] shape (4, n): I1..I4), primary
-    values at sample_rate = samples_per_cycle × nominal frequency [Hz]. Noise is added only
+    Returns (voltage [V] shape (4, n): V1..V4, current [A] shape (4, n): I1..I4) at
+    sample_rate = samples_per_cycle × nominal frequency [Hz], in the scenario's ``scale``:
+    primary values, or with "secondary" the values at the meter's terminals (primary divided
+    by ``pt_ratio`` / ``ct_ratio`` / ``i4_ct_ratio``). Noise is added only
     when the scenario sets some, drawn from ``rng`` (default ``numpy.random.default_rng(0)``),
     so ``synthesize(s, N)`` equals the first N samples of ``SimulatedSource(s, seed=0)``.
     """
@@ -345,9 +354,10 @@ def synthesize(
 
 
 def phasors(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Fundamental rms phasors (complex, angle vs θ) of V1..V4 [V] and I1..I4 [A] as generated
-    at t = 0 (a varying load moves the currents later): after unbalance, power factor, wiring
-    and 3-wire projection; I4 = −(I1+I2+I3) if measured."""
+    """Fundamental rms phasors (complex, angle vs θ) of V1..V4 [V] and I1..I4 [A] at t = 0 (a
+    varying load moves the currents later): after unbalance, power factor, wiring and 3-wire
+    projection; I4 = −(I1+I2+I3) if measured. Always primary, whatever the ``scale``: what a
+    meter set with the scenario's PT/CT ratios reads."""
     synth = _synth(scenario)
     volts, amps = synth.harm[:4, 0].copy(), synth.harm[4:8, 0].copy()
     amps[3] = -amps[:3].sum() if synth.i4_measured else 0
@@ -395,7 +405,8 @@ class SimulatedSource:
         self._closed = False
 
     def blocks(self) -> Iterator[SampleBlock]:
-        """Contiguous blocks of ``block_samples`` samples, primary units, until ``close()``."""
+        """Contiguous blocks of ``block_samples`` samples, until ``close()``: primary units,
+        or secondary ones (``block.scale`` "secondary") when the scenario says so."""
         rng = np.random.default_rng(self.seed)
         neutral = self.scenario.neutral
         first, n = 0, self.block_samples
@@ -407,7 +418,7 @@ class SimulatedSource:
                 first_index=first,
                 voltage=out[:4],
                 current=out[4:],
-                scale="primary",
+                scale="secondary" if self.scenario.scale == "secondary" else "primary",
                 v4_measured=neutral.voltage_measured,
                 i4_measured=neutral.current_measured,
             )

@@ -10,6 +10,7 @@ from PySide6.QtGui import QImage, QKeyEvent
 
 from hmi.bezel import LAYOUT, LEDS, SOFT_KEYS, Bezel
 from hmi.keys import LONG_PRESS, KeyInput, PressTimer, key_name
+from hmi.leds import LedPanel
 from screens.canvas import HEIGHT, WIDTH
 
 
@@ -28,6 +29,16 @@ def region(image: QImage, rect: QRect) -> list[int]:
 
 def mean_red(pixels: list[int]) -> float:
     return sum(p >> 16 & 0xFF for p in pixels) / len(pixels)
+
+
+def brightness(image: QImage, rect: QRect) -> float:
+    pixels = region(image, rect)
+    return sum((p >> 16 & 0xFF) + (p >> 8 & 0xFF) + (p & 0xFF) for p in pixels) / 3 / len(pixels)
+
+
+def halves(rect: QRect) -> tuple[QRect, QRect]:
+    w = rect.width() // 2
+    return QRect(rect.left(), rect.top(), w, rect.height()), rect.adjusted(w, 0, 0, 0)
 
 
 # -- geometry ------------------------------------------------------------------------------------
@@ -58,6 +69,8 @@ def test_controls_sit_where_a_user_expects_them_and_never_overlap(bezel):
     parts = [tft, *keys, home, *(led.geometry() for led in bezel.leds.values())]
     parts.append(bezel.port_rect().toAlignedRect())
     parts.append(bezel.lock_rect().toAlignedRect())
+    parts += [bezel.switch.geometry(), bezel.power_button.geometry()]
+    parts += [r.toAlignedRect() for r in bezel.switch_legends()]
     face = bezel.rect()
     assert all(face.contains(p) for p in parts)
     for a, b in itertools.combinations(parts, 2):
@@ -76,6 +89,10 @@ def test_every_control_has_a_tooltip(bezel):
     bezel.set_locked(True)
     assert bezel.tooltip_at(bezel.lock_rect().center()).endswith(": locked")
     assert bezel.tooltip_at(QPointF(2, 2)) is None
+    switch = "Revenue lock switch (applies at the next power cycle)"
+    assert bezel.switch.toolTip() == switch
+    assert all(bezel.tooltip_at(r.center()) == switch for r in bezel.switch_legends())
+    assert bezel.power_button.toolTip().startswith("Power cycle the meter")
 
 
 # -- buttons and LEDs ----------------------------------------------------------------------------
@@ -199,3 +216,86 @@ def test_key_input_ignores_keyboard_auto_repeat(qtbot):
     now[0] = 2.5
     keys.key_event(event("release", Qt.Key.Key_Home), pressed=False)
     assert sent == ["up", "home_long"]
+
+
+# -- revenue-lock switch and power cycle ---------------------------------------------------------
+
+
+def test_the_lock_switch_sits_under_the_lock_led_with_the_power_button_beside_it(bezel):
+    led, switch = bezel.leds["lock"].geometry(), bezel.switch.geometry()
+    assert switch.top() > bezel.lock_rect().bottom()
+    assert abs(switch.center().x() - led.center().x()) <= 1
+    assert switch.width() > 2 * switch.height()  # a slide switch, big enough to hit
+    assert switch.height() >= 0.025 * bezel.height()
+    power = bezel.power_button.geometry()
+    assert power.left() > switch.right() and abs(power.center().y() - switch.center().y()) <= 1
+
+
+def test_clicking_the_switch_emits_its_new_position_and_moves_the_knob(bezel, qtbot):
+    moves: list[bool] = []
+    bezel.lock_switch.connect(moves.append)
+    left, right = halves(bezel.switch.geometry())
+    image = bezel.grab().toImage()
+    assert brightness(image, left) > brightness(image, right) + 40  # knob left: unlocked
+    qtbot.mouseClick(bezel.switch, Qt.MouseButton.LeftButton)
+    assert moves == [True] and bezel.lock_switch_position and bezel.lock_action.isChecked()
+    image = bezel.grab().toImage()
+    assert brightness(image, right) > brightness(image, left) + 40  # knob right: lock
+    qtbot.mouseClick(bezel.switch, Qt.MouseButton.LeftButton)
+    assert moves == [True, False] and not bezel.lock_switch_position
+
+
+def test_set_lock_switch_moves_the_switch_without_a_signal(bezel):
+    moves: list[bool] = []
+    bezel.lock_switch.connect(moves.append)
+    before = region(bezel.grab().toImage(), bezel.switch.geometry())
+    bezel.set_lock_switch(True)
+    assert bezel.lock_switch_position and bezel.lock_action.isChecked() and moves == []
+    assert region(bezel.grab().toImage(), bezel.switch.geometry()) != before
+    bezel.set_lock_switch(False)
+    assert region(bezel.grab().toImage(), bezel.switch.geometry()) == before
+
+
+def test_power_button_and_context_menu_actions(bezel, qtbot):
+    cycles: list[bool] = []
+    moves: list[bool] = []
+    bezel.power_cycle.connect(lambda: cycles.append(True))
+    bezel.lock_switch.connect(moves.append)
+    qtbot.mouseClick(bezel.power_button, Qt.MouseButton.LeftButton)
+    assert cycles == [True]
+    assert bezel.actions() == [bezel.power_action, bezel.lock_action]
+    assert bezel.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    bezel.power_action.trigger()
+    assert cycles == [True, True] and moves == []
+    bezel.lock_action.trigger()  # the menu's switch moves the drawn one too
+    assert moves == [True] and bezel.lock_switch_position
+
+
+def lock_led_green(bezel: Bezel) -> bool:
+    pixels = region(bezel.grab().toImage(), bezel.leds["lock"].geometry())
+    return sum((p >> 8 & 0xFF) > 180 and (p >> 16 & 0xFF) < 150 for p in pixels) > 10
+
+
+def test_the_lock_led_flashes_while_pending_and_is_steady_after_a_power_cycle(bezel, qtbot):
+    now = [0.0]
+    panel = LedPanel(kt=1.8, width=0.05)
+    bezel.lock_switch.connect(lambda on: panel.lock.request(on, now[0]))
+    bezel.power_cycle.connect(panel.lock.power_cycle)
+
+    def lit_at(t: float) -> bool:
+        now[0] = t
+        for name, colour in panel.states(t).items():
+            bezel.set_led(name, colour)
+        bezel.set_locked(panel.lock.locked)
+        return lock_led_green(bezel)
+
+    assert [lit_at(t) for t in (0.0, 0.5)] == [False, False]  # unlocked: off
+    qtbot.mouseClick(bezel.switch, Qt.MouseButton.LeftButton)  # at t = 0.5
+    assert [lit_at(t) for t in (0.6, 1.2, 1.6)] == [True, False, True]  # pending: flashing
+    assert not bezel.locked  # the padlock waits for the power cycle too
+    qtbot.mouseClick(bezel.power_button, Qt.MouseButton.LeftButton)
+    assert [lit_at(t) for t in (2.0, 2.2, 2.7, 3.1)] == [True] * 4 and bezel.locked
+    qtbot.mouseClick(bezel.switch, Qt.MouseButton.LeftButton)  # unlock: pending again
+    assert [lit_at(t) for t in (3.2, 3.8)] == [True, False] and bezel.locked
+    bezel.power_action.trigger()
+    assert [lit_at(t) for t in (4.0, 4.5)] == [False, False] and not bezel.locked

@@ -125,6 +125,38 @@ def test_revenue_lock_led():
     assert led.pending is None and led.lit(8.6)
 
 
+def test_revenue_lock_switch_moved_back_before_a_power_cycle_cancels_the_change():
+    led = RevenueLockLed(locked=True)
+    assert led.switch and led.lit(0.3) and led.lit(0.8)  # locked and applied: steady
+    led.request(False, 1.0)
+    assert not led.switch and led.locked  # still in force until the power cycle
+    assert [led.lit(t) for t in (1.0, 1.6, 2.2)] == [True, False, True]
+    led.request(True, 3.0)  # back where it was: nothing to apply
+    assert led.pending is None and led.switch and led.lit(3.6)
+    led.power_cycle()  # a cycle with nothing pending changes nothing
+    assert led.locked and led.lit(4.6)
+    led.request(False, 5.0)
+    led.power_cycle()
+    assert not led.locked and not led.switch and not any(led.lit(t) for t in (5.0, 5.3, 5.8))
+
+
+def lock_colours(panel: LedPanel, times: list[float]) -> list[str | None]:
+    return [panel.states(t)["lock"] for t in times]
+
+
+def test_led_panel_lock_off_pending_steady_and_back():
+    panel = LedPanel(kt=1.8, width=0.05)
+    assert lock_colours(panel, [0.0, 0.5, 0.9]) == [None] * 3  # unlocked: off
+    panel.lock.request(True, 1.0)  # pending: flashes green at 1 Hz from the move on
+    assert lock_colours(panel, [1.0, 1.4, 1.6, 2.0, 2.7]) == ["green", "green", None, "green", None]
+    panel.lock.power_cycle()  # applied: steady
+    assert lock_colours(panel, [3.0, 3.5, 3.7, 10.0]) == ["green"] * 4
+    panel.lock.request(False, 11.0)  # unlocking is pending too, while the lock stays in force
+    assert lock_colours(panel, [11.2, 11.7]) == ["green", None] and panel.lock.locked
+    panel.lock.power_cycle()
+    assert lock_colours(panel, [12.0, 12.5, 13.0]) == [None] * 3
+
+
 # -- energy pulses -------------------------------------------------------------------------------
 
 

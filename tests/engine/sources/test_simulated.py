@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.blocks import SampleBlock
+from engine.config import MeterConfig
+from engine.errors import InputError
+from engine.meter import Meter
 from engine.sources.base import Source
-from engine.sources.scenario import DEFAULT_SCENARIO, Scenario, scenario_from_dict
+from engine.sources.scenario import (
+    DEFAULT_SCENARIO,
+    Scenario,
+    load_scenario,
+    scenario_from_dict,
+    scenario_to_dict,
+)
 from engine.sources.simulated import SimulatedSource, phasors, synthesize
 
 SQRT2 = math.sqrt(2.0)
@@ -451,3 +463,74 @@ def test_three_wire_currents_sum_to_zero(wiring):
     # The balanced 3rd (zero sequence) cannot flow; 5th and 7th are untouched.
     np.testing.assert_allclose(rms(i[:3]), 100 * math.sqrt(1 + 0.03**2 + 0.015**2), rtol=1e-9)
     np.testing.assert_allclose(rms(v[0] - v[1]), math.sqrt(3) * 230, rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- secondary scale
+
+RATIOS = {"pt_ratio": 100.0, "ct_ratio": 40.0, "i4_ct_ratio": 20.0}  # 23 kV : 230 V, 200 : 5 ...
+
+
+def test_secondary_blocks_are_the_primary_ones_divided_by_the_ratios():
+    settings = {"voltage": {"rms": 23000, "noise": 0.5}, "current": {"noise": 1}}
+    primary = scenario_from_dict(settings)
+    secondary = scenario_from_dict({**settings, "scale": "secondary", **RATIOS})
+    ratios_v, ratios_i = np.array([100.0] * 4)[:, None], np.array([40.0] * 3 + [20.0])[:, None]
+    src_p, src_s = SimulatedSource(primary, seed=3), SimulatedSource(secondary, seed=3)
+    for p, s in zip(take(src_p, 3), take(src_s, 3), strict=True):
+        assert (p.scale, s.scale) == ("primary", "secondary")
+        np.testing.assert_array_equal(s.voltage, p.voltage / ratios_v)
+        np.testing.assert_array_equal(s.current, p.current / ratios_i)
+    # synthesize gives what the source yields; the phasors stay the network's (primary).
+    _, i = synthesize(secondary, 256, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(i, next(src_s.blocks()).current[:, :256])
+    for a, b in zip(phasors(secondary), phasors(primary), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_scale_settings_and_their_errors():
+    assert Scenario().ratios == (1.0,) * 8
+    sc = scenario_from_dict({"scale": "secondary", "ct_ratio": 40})
+    assert sc.ratios == (1.0,) * 4 + (40.0,) * 4  # I4 through the same CTs unless told
+    assert scenario_from_dict(scenario_to_dict(sc)) == sc
+    bad = [
+        ({"ct_ratio": 40}, 'ct_ratio: applies only with scale = "secondary"'),
+        ({"scale": "tertiary"}, "scale: must be one of primary, secondary"),
+        ({"scale": "secondary", "pt_ratio": 0}, "pt_ratio: must be in (0, 1e+06]"),
+        ({"scale": "secondary", "i4_ct_ratio": "40"}, "i4_ct_ratio: must be a number"),
+    ]
+    for data, message in bad:
+        with pytest.raises(InputError, match=re.escape(message)):
+            scenario_from_dict(data)
+
+
+def run_meter(scenario: Scenario, config: MeterConfig | None = None) -> dict[str, float]:
+    meter = Meter(config)
+    meter.run(SimulatedSource(scenario), paced=False, seconds=1.2)
+    return dict(meter.snapshot.values)
+
+
+CT_200_5 = MeterConfig(ct_primary=200, ct_secondary=5, i4_ct_primary=200, i4_ct_secondary=5)
+
+
+def test_a_meter_set_to_the_cts_reads_the_primary_values_again():
+    sc = scenario_from_dict({"scale": "secondary", "ct_ratio": 40, "current": {"rms": 100}})
+    read = run_meter(sc, CT_200_5)
+    # Analytic truth: 230 V, 100 A with 4/3/1.5 % harmonics, PF 0.9, the triplens in I4.
+    i_rms = 100 * math.sqrt(1 + 0.04**2 + 0.03**2 + 0.015**2)
+    truth = {"V_A": 230, "V_AB": 230 * math.sqrt(3), "I_A": i_rms, "I_C": i_rms, "I_N": 12}
+    truth |= {"P_TOT": 3 * 230 * 100 * 0.9, "Q_TOT": 3 * 230 * 100 * math.sqrt(1 - 0.81)}
+    for q, value in truth.items():
+        assert read[q] == pytest.approx(value, rel=1e-4), q
+    assert run_meter(sc)["I_A"] == pytest.approx(i_rms / 40, rel=1e-4)  # CT left at 5:5
+
+
+def test_the_secondary_200_5_example_is_the_default_installation_through_200_5_cts():
+    sc = load_scenario(Path(__file__).parents[3] / "scenarios" / "secondary-200-5.toml")
+    assert (sc.scale, sc.ratios) == ("secondary", (1.0,) * 4 + (40.0,) * 4)
+    primary = dataclasses.replace(sc, scale="primary", ct_ratio=1.0, i4_ct_ratio=None)
+    assert dataclasses.replace(primary, name="", description="") == dataclasses.replace(
+        DEFAULT_SCENARIO, name="", description=""
+    )
+    secondary, network = run_meter(sc, CT_200_5), run_meter(DEFAULT_SCENARIO)
+    for q in ("V_A", "V_CA", "I_A", "I_B", "I_N", "P_TOT", "Q_TOT", "S_TOT", "PF_TOT", "FREQ"):
+        assert secondary[q] == pytest.approx(network[q], rel=1e-4), q
