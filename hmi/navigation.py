@@ -198,6 +198,14 @@ class Navigator:
                     self._do(action, snapshot)
         return self._pending is not None or self.view != before
 
+    def touch(self, now: float) -> None:
+        """A key went elsewhere (an open Setup editor): restart the inactivity and backlight
+        timers as any key does, and stop auto-scroll."""
+        self._advance(now)
+        self._backlight = True
+        self._timers.key(now)
+        self._timers.stop_scroll()
+
     def tick(self, snapshot: Snapshot, now: float) -> bool:
         """Advance the timers to ``now`` [s] (auto-scroll, inactivity, backlight); True if the
         view changed. ``snapshot`` is the one on screen (screens' page counts may read it)."""

@@ -6,6 +6,12 @@ timeouts) and renders ``view.screen_id`` into the 320 × 240 image; a 50 ms time
 LEDs only. A key (keyboard or bezel button, through ``hmi.keys``) goes to the ``Navigator`` and
 the TFT is redrawn at once. The engine runs in its own thread (``hmi.bridge``) and never pushes
 into the GUI, so a slow GUI cannot back it up and a busy engine cannot block a paint.
+
+Setup: ✎ on a Setup list (or ✓ on a reset) opens an editing session (``hmi.setup_controller``);
+while it is open the keys go to it and its overlay is drawn over the list
+(``screens.editing``). Accepted changes go through ``hmi.bridge.MeterLink``: to the running
+meter (``source.meter``, when the source has one), the configuration file and back to the
+window (display settings, language, pulse LEDs) at once.
 """
 
 from __future__ import annotations
@@ -22,16 +28,20 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPainter
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
-from engine.config import DisplaySettings, MeterConfig, save_config
+from engine.config import DisplaySettings, MeterConfig
 from engine.snapshot import AlarmSummary, Snapshot
 from hmi.bezel import MODEL, Bezel
+from hmi.bridge import MeterLink
 from hmi.keys import KeyInput
-from hmi.leds import LedPanel
+from hmi.leds import EnergyPulseLed, LedPanel
 from hmi.navigation import Navigator
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, available, translator
+from hmi.setup_controller import SetupController
+from i18n import LANGUAGES, available, translator
 from screens import registry
 from screens.base import Bell, Context, DataScreen, Screen, Status
 from screens.canvas import BODY, HEIGHT, MISSING, WIDTH, draw_chrome, font
+from screens.editing import EditingScreen
+from screens.setup_lists import RESETS
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +137,9 @@ class MainWindow(QMainWindow):
 
     ``navigator`` and ``screens`` default to the real ones (``hmi.navigation.Navigator`` and
     ``screens.registry``); ``clock`` [s] to ``time.monotonic``; ``refresh_ms`` fixes the display
-    timer (tests), else it follows ``config.display.update_rate`` and the screen shown.
-    ``closed`` is emitted when the window has been closed.
+    timer (tests), else it follows ``config.display.update_rate`` and the screen shown;
+    ``language`` overrides the configuration's; ``config_path`` is where Setup changes are
+    saved. ``closed`` is emitted when the window has been closed.
     """
 
     closed = Signal()
@@ -139,7 +150,7 @@ class MainWindow(QMainWindow):
         config: MeterConfig | None = None,
         *,
         scale: int = 2,
-        language: str = DEFAULT_LANGUAGE,
+        language: str | None = None,
         navigator: Navigator | None = None,
         screens: Callable[[str], Screen] = registry_lookup,
         clock: Callable[[], float] = time.monotonic,
@@ -151,15 +162,21 @@ class MainWindow(QMainWindow):
         self._source = source
         config = config or MeterConfig()
         # The display language lives in the configuration (Display Setup), like every setting.
-        self.config = replace(config, display=replace(config.display, language=language))
-        self.config_path = config_path
+        language = language or config.display.language
+        config = replace(config, display=replace(config.display, language=language))
+        self.link = MeterLink(config, getattr(source, "meter", None), config_path, self.show_error)
+        self.link.listeners.append(self._config_changed)
+        self.setup = SetupController(self.link)
         self._tr = translator(language)
         self._screens = screens
         self._clock = clock
         self._fixed_ms = refresh_ms
         now = clock()
-        self.navigator = navigator or Navigator(screens, self.config.display, now=now)
-        self.leds = LedPanel(self.config.pulse_kt, self.config.pulse_width, now=now)
+        self.navigator = navigator or Navigator(screens, config.display, now=now)
+        lock = config.revenue_lock
+        self.leds = LedPanel(config.pulse_kt, config.pulse_width, now=now, locked=lock.active)
+        if lock.pending:
+            self.leds.lock.request(lock.switch, now)
         self.image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
         self.setWindowTitle(MODEL)
         self.setStyleSheet(STYLE)
@@ -182,6 +199,9 @@ class MainWindow(QMainWindow):
         self.keys.key.connect(self.press)
         self.bezel.pressed.connect(self.keys.press)
         self.bezel.released.connect(self.keys.release)
+        self.bezel.set_lock_switch(lock.switch)  # the saved position
+        self.bezel.lock_switch.connect(self.set_lock_switch)
+        self.bezel.power_cycle.connect(self.power_cycle)
 
         self.timer = QTimer(self, interval=self._interval())
         self.timer.timeout.connect(self.refresh)
@@ -196,17 +216,22 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Display tick: advance the navigation's timers and redraw from the latest snapshot."""
-        snapshot = self._source.snapshot()
-        self.navigator.tick(snapshot, self._clock())
+        snapshot, now = self._source.snapshot(), self._clock()
+        self.navigator.tick(snapshot, now)
+        self.setup.tick(now)
+        if self.setup.active and self.navigator.view.screen_id != self.setup.screen_id:
+            self.setup.close()  # the display left the list (inactivity): so does the editor
         self.render(snapshot)
 
     def render(self, snapshot: Snapshot) -> None:
         """Draw the navigator's current screen into ``image`` and show it on the TFT."""
         view = self.navigator.view
         screen = self._screens(view.screen_id)
-        # The padlock follows the lock LED's model (never locked until the Setup work adds
-        # the switch), so the icon and the LED cannot disagree.
-        status = status_of(snapshot, view.mode, self.leds.lock.locked)
+        if self.setup.overlay is not None:
+            screen = EditingScreen(screen, self.setup.overlay)
+        # The padlock follows the lock LED's model, so the icon and the LED cannot disagree.
+        mode = "TEST" if "TEST_MODE" in snapshot.flags else view.mode
+        status = status_of(snapshot, mode, self.leds.lock.locked)
         ctx = self.navigator.context(self._tr, self.config, status)
         if not self._draw(screen, snapshot, ctx):
             self._draw(Unavailable(view.screen_id), snapshot, ctx)
@@ -247,14 +272,50 @@ class MainWindow(QMainWindow):
     # -- keys ---------------------------------------------------------------------------------
 
     def press(self, key: str) -> None:
-        """A panel key ("soft1".."soft4", "home", "home_long", an action): navigate and
-        redraw at once, so the display answers the key without waiting for the next tick."""
-        snapshot = self._source.snapshot()
-        if self.navigator.press(key, snapshot, self._clock()):
-            view = self.navigator.view
-            if view.pending_action == "select" and view.screen_id == "setup.language":
-                self.set_language(LANGUAGES[view.selection])
+        """A panel key ("soft1".."soft4", "home", "home_long", an action): to the editing
+        session while one is open, else to the navigation; redraw at once, so the display
+        answers the key without waiting for the next tick."""
+        snapshot, now = self._source.snapshot(), self._clock()
+        view = self.navigator.view
+        if self.setup.active and view.backlight:
+            self._navigation_touch(now)
+            if self.setup.press(key, now):
+                self.render(snapshot)
+                return
+        elif view.screen_id.startswith("setup."):
+            self.setup.touch(now)  # every key in Setup keeps the password valid
+        if self.navigator.press(key, snapshot, now):
+            self._carry_out(snapshot, now)
             self.render(snapshot)
+
+    def _carry_out(self, snapshot: Snapshot, now: float) -> None:
+        """What a Setup list's ✓ or ✎ asked for (``View.pending_action``)."""
+        view = self.navigator.view
+        if view.pending_action == "select" and view.screen_id == "setup.language":
+            self.set_language(LANGUAGES[view.selection])
+        elif view.pending_action == "select" and view.screen_id == "setup.resets":
+            self.setup.reset(view.screen_id, RESETS[view.selection], now)
+        elif view.pending_action == "edit":
+            setting = getattr(self._screens(view.screen_id), "setting", None)
+            if setting is not None:
+                ctx = Context(self._tr, self.config, selection=view.selection)
+                self.setup.edit(view.screen_id, setting(snapshot, ctx, view.selection), now)
+
+    def _navigation_touch(self, now: float) -> None:
+        """A key went to the editor: the navigation's timers restart as for any key (fakes in
+        the tests may not have ``touch``)."""
+        touch = getattr(self.navigator, "touch", None)
+        if touch is not None:
+            touch(now)
+
+    @property
+    def config(self) -> MeterConfig:
+        """The configuration in force (``link.config``)."""
+        return self.link.config
+
+    @property
+    def config_path(self) -> Path | None:
+        return self.link.path
 
     @property
     def language(self) -> str:
@@ -266,14 +327,32 @@ class MainWindow(QMainWindow):
         if language not in available():
             self.show_error(f"no catalogue for language {language!r}")
             return
-        display = replace(self.config.display, language=language)
-        self.config = replace(self.config, display=display)
-        self._tr = translator(language)
-        if self.config_path is not None:
-            try:
-                save_config(self.config, self.config_path)
-            except OSError as exc:
-                self.show_error(f"cannot save {self.config_path}: {exc.strerror or exc}")
+        self.link.change(
+            replace(self.config, display=replace(self.config.display, language=language))
+        )
+
+    def _config_changed(self, config: MeterConfig) -> None:
+        """A Setup change is in force: display settings and the language apply at once."""
+        self._tr = translator(config.display.language)
+        self.navigator.settings = config.display
+        if (config.pulse_kt, config.pulse_width) != (self.leds.watt.kt, self.leds.watt.width):
+            self.leds.watt = EnergyPulseLed.watt(config.pulse_kt, config.pulse_width)
+            self.leds.var = EnergyPulseLed.var(config.pulse_kt, config.pulse_width)
+
+    def set_lock_switch(self, on: bool) -> None:
+        """The revenue-lock switch moved: pending (LED flashing) until ``power_cycle``."""
+        self.link.set_lock_switch(on)
+        self.leds.lock.request(on, self._clock())
+
+    def power_cycle(self) -> None:
+        """Emulated power cycle: the lock switch comes into force, test mode and the password
+        session end, the display starts again at the default screen."""
+        self.link.power_cycle()
+        self.leds.lock.power_cycle()
+        self.setup.close()
+        self.setup.gate.close()
+        self.navigator = Navigator(self._screens, self.config.display, now=self._clock())
+        self.render(self._source.snapshot())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.keys.key_event(event, pressed=True):

@@ -45,6 +45,7 @@ SETUP = Menu(
         _group("setup_demand", "setup.demand", "setup.pulsing"),
         _group("setup_password", "setup.password"),
         _group("setup_resets", "setup.resets"),
+        _group("setup_test", "setup.test"),
     ),
 )
 

@@ -1,16 +1,23 @@
 """The Setup lists: every parameter of the configuration as "label: value", in the order of
 the meter's Setup screens (front-panel.md §4). Values come from the configuration
-(``engine.config``); editing them with ✎ is the Setup editors' work.
+(``engine.config``). Each row also names the setting it edits (dotted, as in
+``engine.config.RULES``; None: not editable here): ✎ on an editable list opens that setting's
+editor (``hmi.setup_controller``), and ``choice_text`` / ``UNIT_KEYS`` say how a value is
+written, in the list and in the editor alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from engine.config import CHANNELS, MeterConfig
 from engine.snapshot import Snapshot
 from i18n import LANGUAGES
-from screens.base import Context
+from screens.base import LIST_KEYS, Context, SoftKey, Translate
 from screens.canvas import MISSING
 from screens.formats import format_date, format_time
-from screens.info import Items, ParameterList, _on_off, _with
+from screens.info import Items, ParameterList, _on_off, number
 
 #: The standard (setpoint and disturbance) alarms listed on Alarm Setup.
 STANDARD_ALARMS = (
@@ -19,13 +26,91 @@ STANDARD_ALARMS = (
     "over_thd_v", "over_thd_i", "leading_pf", "sag", "swell",
 )  # fmt: skip
 RESETS = ("energy", "peak_demand", "minmax", "logs", "disturbance", "master")
-_PF = {"lead/lag": "lead_lag", "+/-": "sign", "cap/ind": "cap_ind"}
+#: The Test Mode list's row edits this (the meter's state, not a configuration setting).
+TEST_MODE = "test_mode"
+#: Keys of an editable list: ▲ ▼ ✎ back.
+EDIT_KEYS = (SoftKey("up"), SoftKey("down"), SoftKey("edit"), SoftKey("back"))
 
+#: Row: label, value (both as drawn) and the setting it edits (None: not editable).
+Rows = list[tuple[str, str, str | None]]
+
+_PF = {"lead/lag": "lead_lag", "+/-": "sign", "cap/ind": "cap_ind"}
 #: The configuration's energy-pulse sources and their catalogue keys.
 _PULSE_SOURCES = {
     "kWh del": "kwh_del", "kWh rec": "kwh_rec", "kWh del+rec": "kwh_del_rec",
     "kvarh del": "kvarh_del", "kvarh rec": "kvarh_rec", "kVAh": "kvah",
 }  # fmt: skip
+#: Choice settings written through the catalogue: the pattern of the value's key.
+_CHOICES = {
+    "meter.wiring": "info.wiring.{}",
+    "display.language": "info.language.{}",
+    "display.time_format": "info.time_format.{}",
+    "display.date_format": "info.date_format.{}",
+    "display.digit_grouping": "info.grouping.{}",
+    "display.pf_symbol": "info.pf_symbol.{}",
+    "meter.pulse_source": "info.pulsing.src.{}",
+    "demand.method": "info.demand.{}",
+    "clock.clock_source": "info.clock.{}",
+    "clock.sync_source": "info.clock.{}",
+    "clock.sync_type": "info.clock.{}",
+}
+_VOLTS = ("nominal_voltage", "pt_primary", "pt_secondary")
+_AMPS = ("ct_primary", "ct_secondary", "i4_ct_primary", "i4_ct_secondary", "demand_current")
+_SECONDS = ("backlight_timeout", "auto_scroll", "update_rate")
+#: The unit written after a setting's number (catalogue key).
+UNIT_KEYS = {
+    **{f"meter.{n}": "unit.V" for n in _VOLTS},
+    **{f"meter.{n}": "unit.A" for n in _AMPS},
+    "meter.nominal_frequency": "unit.Hz",
+    "meter.pulse_kt": "info.unit.wh_per_pulse",
+    "meter.pulse_width": "info.unit.s",
+    **{f"display.{n}": "info.unit.s" for n in _SECONDS},
+    "display.contrast": "unit.%",
+    "display.brightness": "unit.%",
+    "demand.interval": "info.unit.s",
+    "clock.tz_offset": "info.unit.min",
+    "clock.dst_offset": "info.unit.min",
+    "security.lockout_minutes": "info.unit.min",
+    "security.password_timeout_minutes": "info.unit.min",
+}
+#: Resolution settings (decimals) and the unit their resolution is written in ("0.01 V").
+RESOLUTIONS = {
+    "display.volts_decimals": "unit.V",
+    "display.current_decimals": "unit.A",
+    "display.power_decimals": "unit.W",
+}
+
+
+def setting_value(config: MeterConfig, key: str) -> Any:
+    """The value of setting ``key`` in ``config`` ("meter.channels.V1.inverted" for a
+    channel's; the demand current: its effective value)."""
+    parts = key.split(".")
+    if parts[:2] == ["meter", "channels"]:
+        return getattr(config.channels[parts[2]], parts[3])
+    if key == "meter.demand_current":
+        return config.tdd_current
+    section, name = key.rsplit(".", 1)
+    return getattr(config if section == "meter" else getattr(config, section), name)
+
+
+def choice_text(key: str, value: Any, tr: Translate) -> str:
+    """``value`` of setting ``key`` as the panel writes it: translated choices, on/off,
+    normal/inverted polarity, else the number with its unit (``UNIT_KEYS``)."""
+    if isinstance(value, bool):
+        if key.endswith(".inverted"):
+            return tr("edit.polarity.inverted" if value else "edit.polarity.normal")
+        return _on_off(tr, value)
+    pattern = _CHOICES.get(key)
+    if pattern is not None:
+        return tr(pattern.format({**_PF, **_PULSE_SOURCES}.get(value, value)))
+    text = number(value) if isinstance(value, float) else str(value)
+    unit = UNIT_KEYS.get(key)
+    return f"{text} {tr(unit)}" if unit else text
+
+
+def resolution(tr: Translate, decimals: int, unit_key: str) -> str:
+    """The step of a value shown with ``decimals`` decimals: "0.01 V"."""
+    return f"{10.0**-decimals:.{max(decimals, 0)}f} {tr(unit_key)}"
 
 
 def _offset(minutes: int) -> str:
@@ -34,152 +119,175 @@ def _offset(minutes: int) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}:00"
 
 
-def meter_items(snapshot: Snapshot, ctx: Context) -> Items:
-    c, tr = ctx.config, ctx.tr
-    return [
-        (tr("info.meter.volts_mode"), tr(f"info.wiring.{c.wiring}")),
-        (tr("info.meter.pt_primary"), _with(tr, c.pt_primary, "unit.V")),
-        (tr("info.meter.pt_secondary"), _with(tr, c.pt_secondary, "unit.V")),
-        (tr("info.meter.ct_primary"), _with(tr, c.ct_primary, "unit.A")),
-        (tr("info.meter.ct_secondary"), _with(tr, c.ct_secondary, "unit.A")),
-        (tr("info.meter.i4_primary"), _with(tr, c.i4_ct_primary, "unit.A")),
-        (tr("info.meter.i4_secondary"), _with(tr, c.i4_ct_secondary, "unit.A")),
-        (tr("info.meter.nominal_voltage"), _with(tr, c.nominal_voltage, "unit.V")),
-        (tr("info.meter.nominal_frequency"), _with(tr, c.nominal_frequency, "unit.Hz")),
-        (tr("info.meter.rotation"), c.phase_rotation),
-        (tr("info.meter.demand_current"), _with(tr, c.tdd_current, "unit.A")),
-    ]
+def _seconds_or(zero_key: str) -> Callable[[float, Translate], str]:
+    return lambda s, tr: tr(zero_key) if s == 0 else f"{number(s)} {tr('info.unit.s')}"
 
 
-def comms_items(snapshot: Snapshot, ctx: Context) -> Items:
-    c, tr = ctx.config.communications, ctx.tr
-    return [
-        (tr("info.comms.ip"), c.ip),
-        (tr("info.comms.subnet"), c.subnet),
-        (tr("info.comms.gateway"), c.gateway),
-        (tr("info.comms.dhcp"), _on_off(tr, c.dhcp)),
-        (tr("info.comms.protocol"), c.protocol),  # protocol names are proper names
-        (tr("info.comms.baud"), str(c.baud)),
-        (tr("info.comms.unit_id"), str(c.unit_id)),
-        (tr("info.comms.serial_port"), c.serial_format),
-        (tr("info.comms.rs485_bias"), _on_off(tr, c.rs485_bias)),
-        (tr("info.comms.modbus_tcp"), _on_off(tr, c.modbus_tcp_enabled)),
-        (tr("info.comms.modbus_tcp_port"), str(c.modbus_tcp_port)),
-    ]
+#: Settings written otherwise than ``choice_text`` does in the lists.
+_SHOWN: dict[str, Callable[[Any, Translate], str]] = {
+    "display.backlight_timeout": _seconds_or("info.always_on"),
+    "display.auto_scroll": _seconds_or("info.off"),
+    **{k: (lambda d, tr, u=u: resolution(tr, d, u)) for k, u in RESOLUTIONS.items()},
+    "clock.tz_offset": lambda m, tr: _offset(m),
+    "clock.dst_offset": lambda m, tr: _offset(m),
+    "security.password": lambda p, tr: "********",
+}
 
 
-def alarm_items(snapshot: Snapshot, ctx: Context) -> Items:
-    return [(ctx.tr(f"info.alarm.{a}"), ctx.tr("info.disabled")) for a in STANDARD_ALARMS]
+def _row(ctx: Context, label_key: str, key: str) -> tuple[str, str, str]:
+    value = setting_value(ctx.config, key)
+    shown = _SHOWN.get(key, lambda v, tr: choice_text(key, v, tr))
+    return ctx.tr(label_key), shown(value, ctx.tr), key
 
 
-def datetime_items(snapshot: Snapshot, ctx: Context) -> Items:
+def _simple(*spec: tuple[str, str]) -> Callable[[Snapshot, Context], Rows]:
+    """A list of (label key, setting key) rows, each showing its setting."""
+    return lambda snapshot, ctx: [_row(ctx, label, key) for label, key in spec]
+
+
+meter_rows = _simple(
+    ("info.meter.volts_mode", "meter.wiring"),
+    *((f"info.meter.{n}", f"meter.{n}") for n in ("pt_primary", "pt_secondary")),
+    *((f"info.meter.{n}", f"meter.{n}") for n in ("ct_primary", "ct_secondary")),
+    ("info.meter.i4_primary", "meter.i4_ct_primary"),
+    ("info.meter.i4_secondary", "meter.i4_ct_secondary"),
+    ("info.meter.nominal_voltage", "meter.nominal_voltage"),
+    ("info.meter.nominal_frequency", "meter.nominal_frequency"),
+    ("info.meter.rotation", "meter.phase_rotation"),
+    ("info.meter.demand_current", "meter.demand_current"),
+    *((f"edit.polarity.{ch}", f"meter.channels.{ch}.inverted") for ch in CHANNELS),
+)
+_COMMS = ("ip", "subnet", "gateway", "dhcp", "protocol", "baud", "unit_id")
+comms_rows = _simple(
+    *((f"info.comms.{n}", f"communications.{n}") for n in _COMMS),
+    ("info.comms.serial_port", "communications.serial_format"),
+    ("info.comms.rs485_bias", "communications.rs485_bias"),
+    ("info.comms.modbus_tcp", "communications.modbus_tcp_enabled"),
+    ("info.comms.modbus_tcp_port", "communications.modbus_tcp_port"),
+)
+clock_rows = _simple(
+    ("info.clock.source", "clock.clock_source"),
+    ("info.clock.sync_source", "clock.sync_source"),
+    ("info.clock.sync_type", "clock.sync_type"),
+)
+_DISPLAY = (
+    ("language", "language"), ("backlight", "backlight_timeout"), ("auto_scroll", "auto_scroll"),
+    ("update_rate", "update_rate"), ("contrast", "contrast"), ("brightness", "brightness"),
+    ("volts_res", "volts_decimals"), ("current_res", "current_decimals"),
+    ("power_res", "power_decimals"), ("grouping", "digit_grouping"),
+    ("pf_symbol", "pf_symbol"), ("phase_labels", "phase_labels"),
+    ("date_format", "date_format"), ("time_format", "time_format"),
+)  # fmt: skip
+display_rows = _simple(*((f"info.display.{a}", f"display.{b}") for a, b in _DISPLAY))
+pulsing_rows = _simple(
+    ("info.pulsing.kt", "meter.pulse_kt"),
+    ("info.pulsing.width", "meter.pulse_width"),
+    ("info.pulsing.source", "meter.pulse_source"),
+)
+
+
+def alarm_rows(snapshot: Snapshot, ctx: Context) -> Rows:
+    return [(ctx.tr(f"info.alarm.{a}"), ctx.tr("info.disabled"), None) for a in STANDARD_ALARMS]
+
+
+def datetime_rows(snapshot: Snapshot, ctx: Context) -> Rows:
     s, tr, now = ctx.settings, ctx.tr, ctx.status.clock
+    # The date and time come from the source's clock: not settable from the panel.
     return [
-        (tr("info.datetime.date"), MISSING if now is None else format_date(now, s)),
-        (tr("info.datetime.time"), MISSING if now is None else format_time(now, s, tr)),
-        (tr("info.datetime.time_format"), tr(f"info.time_format.{s.time_format}")),
-        (tr("info.datetime.date_format"), tr(f"info.date_format.{s.date_format}")),
-        (tr("info.datetime.tz_offset"), _offset(ctx.config.clock.tz_offset)),
-        (tr("info.datetime.dst_offset"), _offset(ctx.config.clock.dst_offset)),
+        (tr("info.datetime.date"), MISSING if now is None else format_date(now, s), None),
+        (tr("info.datetime.time"), MISSING if now is None else format_time(now, s, tr), None),
+        _row(ctx, "info.datetime.time_format", "display.time_format"),
+        _row(ctx, "info.datetime.date_format", "display.date_format"),
+        _row(ctx, "info.datetime.tz_offset", "clock.tz_offset"),
+        _row(ctx, "info.datetime.dst_offset", "clock.dst_offset"),
     ]
 
 
-def clock_items(snapshot: Snapshot, ctx: Context) -> Items:
-    c, tr = ctx.config.clock, ctx.tr
-    return [
-        (tr("info.clock.source"), tr(f"info.clock.{c.clock_source}")),
-        (tr("info.clock.sync_source"), tr(f"info.clock.{c.sync_source}")),
-        (tr("info.clock.sync_type"), tr(f"info.clock.{c.sync_type}")),
-    ]
-
-
-def _resolution(tr, decimals: int, unit_key: str) -> str:
-    return f"{10.0**-decimals:.{max(decimals, 0)}f} {tr(unit_key)}"
-
-
-def _seconds_or(tr, seconds: float, zero_key: str) -> str:
-    return tr(zero_key) if seconds == 0 else _with(tr, seconds, "info.unit.s")
-
-
-def display_items(snapshot: Snapshot, ctx: Context) -> Items:
-    s, tr = ctx.settings, ctx.tr
-    return [
-        (tr("info.display.language"), tr(f"info.language.{s.language}")),
-        (tr("info.display.backlight"), _seconds_or(tr, s.backlight_timeout, "info.always_on")),
-        (tr("info.display.auto_scroll"), _seconds_or(tr, s.auto_scroll, "info.off")),
-        (tr("info.display.update_rate"), _with(tr, s.update_rate, "info.unit.s")),
-        (tr("info.display.contrast"), _with(tr, s.contrast, "unit.%")),
-        (tr("info.display.brightness"), _with(tr, s.brightness, "unit.%")),
-        (tr("info.display.volts_res"), _resolution(tr, s.volts_decimals, "unit.V")),
-        (tr("info.display.current_res"), _resolution(tr, s.current_decimals, "unit.A")),
-        (tr("info.display.power_res"), _resolution(tr, s.power_decimals, "unit.W")),
-        (tr("info.display.grouping"), tr(f"info.grouping.{s.digit_grouping}")),
-        (tr("info.display.pf_symbol"), tr(f"info.pf_symbol.{_PF.get(s.pf_symbol, s.pf_symbol)}")),
-        (tr("info.display.phase_labels"), s.phase_labels),
-        (tr("info.display.date_format"), tr(f"info.date_format.{s.date_format}")),
-        (tr("info.display.time_format"), tr(f"info.time_format.{s.time_format}")),
-    ]
-
-
-def language_items(snapshot: Snapshot, ctx: Context) -> Items:
+def language_rows(snapshot: Snapshot, ctx: Context) -> Rows:
     current = ctx.settings.language
+    active = ctx.tr("info.language.active")
     return [
-        (ctx.tr(f"info.language.{code}"), ctx.tr("info.language.active") if code == current else "")
+        (ctx.tr(f"info.language.{code}"), active if code == current else "", None)
         for code in LANGUAGES
     ]
 
 
-def demand_items(snapshot: Snapshot, ctx: Context) -> Items:
+def demand_rows(snapshot: Snapshot, ctx: Context) -> Rows:
     d, tr = ctx.config.demand, ctx.tr
     sub = d.subintervals if d.method == "sliding" else 1
 
     def span(seconds: float) -> str:
-        return (
-            _with(tr, seconds / 60, "info.unit.min")
-            if seconds % 60 == 0
-            else _with(tr, seconds, "info.unit.s")
-        )
+        if seconds % 60 == 0:
+            return f"{number(seconds / 60)} {tr('info.unit.min')}"
+        return f"{number(seconds)} {tr('info.unit.s')}"
 
     return [
-        (tr("info.demand.method"), tr(f"info.demand.{d.method}")),
-        (tr("info.demand.interval"), span(d.interval)),
-        (tr("info.demand.subintervals"), str(sub)),
-        (tr("info.demand.subinterval"), span(d.interval / sub)),
+        _row(ctx, "info.demand.method", "demand.method"),
+        (tr("info.demand.interval"), span(d.interval), "demand.interval"),
+        (tr("info.demand.subintervals"), str(sub), "demand.subintervals"),
+        (tr("info.demand.subinterval"), span(d.interval / sub), None),  # follows from the two
     ]
 
 
-def pulsing_items(snapshot: Snapshot, ctx: Context) -> Items:
-    c, tr = ctx.config, ctx.tr
+def password_rows(snapshot: Snapshot, ctx: Context) -> Rows:
     return [
-        (tr("info.pulsing.kt"), _with(tr, c.pulse_kt, "info.unit.wh_per_pulse")),
-        (tr("info.pulsing.width"), _with(tr, c.pulse_width, "info.unit.s")),
-        (tr("info.pulsing.source"), tr(f"info.pulsing.src.{_PULSE_SOURCES[c.pulse_source]}")),
+        _row(ctx, "info.password.password", "security.password"),
+        (ctx.tr("info.password.security"), ctx.tr("info.password.standard"), None),
+        _row(ctx, "edit.lockout_attempts", "security.lockout_attempts"),
+        _row(ctx, "edit.lockout_minutes", "security.lockout_minutes"),
+        _row(ctx, "edit.password_timeout", "security.password_timeout_minutes"),
     ]
 
 
-def password_items(snapshot: Snapshot, ctx: Context) -> Items:
-    return [
-        (ctx.tr("info.password.password"), "********"),
-        (ctx.tr("info.password.security"), ctx.tr("info.password.standard")),
-    ]
-
-
-def reset_items(snapshot: Snapshot, ctx: Context) -> Items:
-    # Revenue lock blocks every reset (front-panel.md §7 [V]): say so beside each one.
+def reset_rows(snapshot: Snapshot, ctx: Context) -> Rows:
+    # Revenue lock blocks the billing resets (front-panel.md §7 [V]): say so beside each one.
     lock = ctx.tr("info.resets.locked") if ctx.status.locked else ""
-    return [(ctx.tr(f"info.resets.{r}"), lock) for r in RESETS]
+    return [(ctx.tr(f"info.resets.{r}"), lock, None) for r in RESETS]
+
+
+def testmode_rows(snapshot: Snapshot, ctx: Context) -> Rows:
+    on = "TEST_MODE" in snapshot.flags
+    return [(ctx.tr("edit.test_mode"), _on_off(ctx.tr, on), TEST_MODE)]
+
+
+class SetupList(ParameterList):
+    """A Setup list: ``rows(snapshot, ctx)`` gives (label, value, setting key) rows; ``keys``
+    are its soft keys (``EDIT_KEYS``: ✎ edits the highlighted row's setting; ``LIST_KEYS``:
+    ✓ chooses the row, as on the Language and Resets lists)."""
+
+    def __init__(
+        self,
+        sid: str,
+        title_key: str,
+        rows: Callable[[Snapshot, Context], Rows],
+        keys: tuple[SoftKey, ...] = EDIT_KEYS,
+    ) -> None:
+        super().__init__(sid, title_key, self._items)
+        self.rows, self.keys = rows, keys
+
+    def _items(self, snapshot: Snapshot, ctx: Context) -> Items:
+        return [(label, value) for label, value, _ in self.rows(snapshot, ctx)]
+
+    def softkeys(self, snapshot: Snapshot, ctx: Context) -> tuple[SoftKey, ...]:
+        return self.keys
+
+    def setting(self, snapshot: Snapshot, ctx: Context, row: int) -> str | None:
+        """The setting row ``row`` edits (None: none, or no such row)."""
+        rows = self.rows(snapshot, ctx)
+        return rows[row][2] if 0 <= row < len(rows) else None
 
 
 SCREENS = (
-    ParameterList("setup.meter", "info.title.meter", meter_items),
-    ParameterList("setup.comms", "info.title.comms", comms_items),
-    ParameterList("setup.alarms", "info.title.alarms", alarm_items),
-    ParameterList("setup.datetime", "info.title.datetime", datetime_items),
-    ParameterList("setup.clock", "info.title.clock", clock_items),
-    ParameterList("setup.display", "info.title.display", display_items),
-    ParameterList("setup.language", "info.title.language", language_items),
-    ParameterList("setup.demand", "info.title.demand", demand_items),
-    ParameterList("setup.pulsing", "info.title.pulsing", pulsing_items),
-    ParameterList("setup.password", "info.title.password", password_items),
-    ParameterList("setup.resets", "info.title.resets", reset_items),
+    SetupList("setup.meter", "info.title.meter", meter_rows),
+    SetupList("setup.comms", "info.title.comms", comms_rows),
+    SetupList("setup.alarms", "info.title.alarms", alarm_rows, LIST_KEYS),
+    SetupList("setup.datetime", "info.title.datetime", datetime_rows),
+    SetupList("setup.clock", "info.title.clock", clock_rows),
+    SetupList("setup.display", "info.title.display", display_rows),
+    SetupList("setup.language", "info.title.language", language_rows, LIST_KEYS),
+    SetupList("setup.demand", "info.title.demand", demand_rows),
+    SetupList("setup.pulsing", "info.title.pulsing", pulsing_rows),
+    SetupList("setup.password", "info.title.password", password_rows),
+    SetupList("setup.resets", "info.title.resets", reset_rows, LIST_KEYS),
+    SetupList("setup.test", "edit.title.test", testmode_rows),
 )

@@ -18,6 +18,7 @@ from i18n import LANGUAGES, catalogue, tr
 from screens import info, setup_lists
 from screens.base import LIST_KEYS, Context, Status
 from screens.canvas import BODY, HEIGHT, MISSING, PALETTE, WIDTH
+from screens.setup_lists import EDIT_KEYS
 from screens.widgets import LIST
 
 WHEN = datetime(2026, 3, 2, 14, 5, 9, tzinfo=UTC)
@@ -153,11 +154,14 @@ def test_nameplate_from_config_and_package_version(monkeypatch):
 # -- setup lists -----------------------------------------------------------------------------------
 
 
-def test_setup_lists_use_list_keys_and_count_their_rows():
+def test_setup_lists_use_list_or_edit_keys_and_count_their_rows():
+    """Lists whose rows are settings offer ✎ (edit); the others (language, resets, alarms) ✓."""
     for screen in SETUP:
         ctx = Context(tr=tr)
-        assert screen.softkeys(snap(), ctx) == LIST_KEYS
+        assert screen.softkeys(snap(), ctx) in (LIST_KEYS, EDIT_KEYS)
         assert screen.item_count(snap(), ctx) == len(screen.build(snap(), ctx)) > 0
+    keys = {s.id: s.softkeys(snap(), Context(tr=tr)) for s in SETUP}
+    assert keys["setup.meter"] == EDIT_KEYS and keys["setup.resets"] == LIST_KEYS
 
 
 def test_meter_setup_follows_the_config():
