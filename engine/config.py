@@ -31,7 +31,8 @@ from engine.config_file import (
 from engine.metering.demand import METHODS, DemandSettings
 
 __all__ = [
-    "CHANNELS", "CONFIG_VERSION", "LANGUAGES", "PASSWORD_MASK", "RULES", "SECTIONS", "WIRINGS",
+    "ADJUST_LIMIT", "CHANNELS", "CONFIG_VERSION", "LANGUAGES", "PASSWORD_MASK", "RULES",
+    "SECTIONS", "WIRINGS",
     "Change", "ChannelCorrection", "ClockSettings", "CommsSettings", "DisplaySettings",
     "MeterConfig", "Nameplate", "RevenueLock", "Rule", "SecuritySettings", "allowed",
     "default_config_path", "diff_configs", "load_config", "load_or_default", "save_config",
@@ -47,6 +48,9 @@ PULSE_SOURCES = ("kWh del", "kWh rec", "kWh del+rec", "kvarh del", "kvarh rec", 
 PROTOCOLS = ("ION", "Modbus RTU", "Modbus Master", "DNP 3.00", "DLMS", "None")
 BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200)
 SERIAL_FORMATS = ("8N1", "8N2", "8E1", "8E2", "8O1", "8O2")
+#: [s] How far the operator may set the clock from the source's time: ten years of 366 days,
+#: so that any date of the nine years either side of the source's year can be set.
+ADJUST_LIMIT = 10 * 366 * 86_400
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ class ClockSettings:
     clock_source: str = "internal"  # "internal" | "line" (line frequency) | "comm"
     sync_source: str = "ethernet"  # "com1" | "ethernet" | "irig-b"
     sync_type: str = "utc"  # "utc" | "local"
+    # [s] the operator's setting of the clock (Date & Time Setup): local time = source time +
+    # tz_offset + dst_offset + adjust (engine.clock).
+    adjust: int = 0
 
 
 @dataclass(frozen=True)
@@ -361,6 +368,7 @@ RULES: dict[str, Rule] = {
     "communications.modbus_tcp_port": Rule(int, low=1, high=65535),
     "clock.tz_offset": Rule(int, low=-720, high=840, unit="min"),
     "clock.dst_offset": Rule(int, low=-180, high=180, unit="min"),
+    "clock.adjust": Rule(int, low=-ADJUST_LIMIT, high=ADJUST_LIMIT, unit="s"),
     "clock.clock_source": Rule(str, ("internal", "line", "comm")),
     "clock.sync_source": Rule(str, ("com1", "ethernet", "irig-b")),
     "clock.sync_type": Rule(str, ("utc", "local")),

@@ -40,6 +40,8 @@ DECIMALS = {
     "meter.channels.ratio_correction": 4, "meter.channels.phase_correction": 2,
     "display.update_rate": 1,
 }  # fmt: skip
+#: The Date and Time rows: the local clock, stored as ``clock.adjust`` (``hmi.clock_editing``).
+CLOCK_KEYS = ("clock.date", "clock.time")
 IP_KEYS = frozenset({"communications.ip", "communications.subnet", "communications.gateway"})
 #: Demand Setup fields that DemandSettings checks itself (not in engine.config.RULES).
 EXTRA_RULES = {
@@ -395,7 +397,13 @@ def current(config: MeterConfig, key: str) -> Any:
 def editor_for(key: str, config: MeterConfig) -> Editor:
     """The editor the meter uses for setting ``key`` (dotted, as in ``RULES``), starting at its
     value in ``config``: choices, on/off, IP address, password, text or a digit field sized by
-    the rule's range (``OPEN_MAX`` when it has no maximum)."""
+    the rule's range (``OPEN_MAX`` when it has no maximum). The Date and Time rows
+    (``CLOCK_KEYS``) get the date or time editor (``hmi.clock_editing.clock_editor``, which
+    the panel calls with the source's time)."""
+    if key in CLOCK_KEYS:
+        from hmi.clock_editing import clock_editor  # it builds on this module's _Field
+
+        return clock_editor(key, config)
     rule, value = rule_for(key), current(config, key)
     if rule.choices:
         cast = float if rule.kind is float else (lambda c: c)

@@ -12,6 +12,9 @@ over a Setup list (issue 5 "Editing the way the meter does", front-panel.md §3.
   "Reset …?" (No highlighted) -> ``target.reset`` -> "Done".
 - Test Mode (the pseudo-setting ``TEST_MODE``): an on/off editor behind the password, refused
   while revenue-locked.
+- Date and Time (``CLOCK_KEYS``): the date or time editor at the local clock
+  (``hmi.clock_editing``); Yes stores the ``clock.adjust`` that makes the clock read what was
+  entered, at that moment. Before the source has given a time: "Time not known yet".
 
 Soft keys (a guess, kept in the ``*_KEYS`` constants): the meter has four, so a digit field
 shows ▲ ▼ ✓ ◄ (◄ goes round from the first digit to the last, which reaches every digit) and
@@ -24,9 +27,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from engine.control import RevenueLocked
+from hmi.clock_editing import CLOCK_KEYS, DateEditor, TimeEditor, clock_adjust, clock_editor
 from hmi.editing import (
     OUT_OF_RANGE,
     BoolEditor,
@@ -62,7 +67,8 @@ PASS_THROUGH = frozenset({"home", "home_long"})
 class Range:
     """Allowed values of a setting, for the screen to put into words (``edit.range.<kind>``):
     "between" ``low``..``high``, "above" (more than ``low``), "interval" (``low``..``high`` s
-    dividing 24 h), "ip", "subnet", "choice" (one of the listed values)."""
+    dividing 24 h), "ip", "subnet", "choice" (one of the listed values), "date" (one that
+    exists, years ``low``..``high``), "time" (00:00:00 to 23:59:59)."""
 
     kind: str
     low: float | None = None
@@ -110,11 +116,18 @@ class SetupController:
     """The editing session over the Setup lists; ``overlay`` is what to draw (None: the list
     alone). ``target`` (``hmi.bridge.MeterLink``: ``config``, ``revenue_locked``,
     ``test_mode``, ``change``, ``reset``, ``set_test_mode``) receives accepted changes;
-    ``gate`` decides about the password."""
+    ``gate`` decides about the password; ``source_time`` gives the source's time [UTC] the
+    clock is set against (None: not known yet; default: the target's meter's snapshot)."""
 
-    def __init__(self, target: MeterLink, gate: PasswordGate | None = None) -> None:
+    def __init__(
+        self,
+        target: MeterLink,
+        gate: PasswordGate | None = None,
+        source_time: Callable[[], datetime | None] | None = None,
+    ) -> None:
         self.target = target
         self.gate = gate or PasswordGate(target.config.security)
+        self.source_time = source_time or (lambda: _meter_time(target))
         self.screen_id: str | None = None  # the list the overlay was opened on
         self._state: _State | None = None
 
@@ -157,7 +170,7 @@ class SetupController:
         """✎ on a row of ``screen_id`` that edits setting ``key`` (None: not editable here)."""
         self.screen_id = screen_id
         billing = key == TEST_MODE  # the lock refuses test mode as it does billing settings
-        if key is not None and not billing:
+        if key is not None and not billing and key not in CLOCK_KEYS:
             try:
                 billing = refused_by_lock(key)
             except KeyError:  # no setting of the configuration: nothing to edit
@@ -195,6 +208,12 @@ class SetupController:
     def _open_editor(self, key: str, now: float) -> None:
         if key == TEST_MODE:
             editor: Editor = BoolEditor(self.target.test_mode)
+        elif key in CLOCK_KEYS:
+            source = self.source_time()
+            if source is None:
+                self._message("edit.no_clock", now)
+                return
+            editor = clock_editor(key, self.target.config, source)
         else:
             editor = editor_for(key, self.target.config)
         self._state = _State(EDITOR, key, editor=editor)
@@ -273,7 +292,9 @@ class SetupController:
             self.close()
         else:
             key, value = s.key, result.value
-            self._state = _State(CONFIRM, key, question=Confirmation(), value=value,
+            # A date or time is asked about as the editor wrote it (the date format's order).
+            shown = s.editor.text if key in CLOCK_KEYS else value
+            self._state = _State(CONFIRM, key, question=Confirmation(), value=shown,
                                  then=lambda t: self._save(key, value, t))  # fmt: skip
 
     # -- carrying out -------------------------------------------------------------------------
@@ -282,6 +303,13 @@ class SetupController:
         try:
             if key == TEST_MODE:
                 self.target.set_test_mode(bool(value))
+            elif key in CLOCK_KEYS:
+                source = self.source_time()
+                if source is None:
+                    self._message("edit.no_clock", now)
+                    return
+                adjust = clock_adjust(key, value, self.target.config, source)
+                self.target.change(apply(self.target.config, "clock.adjust", adjust))
             else:
                 assert key is not None
                 self.target.change(apply(self.target.config, key, value))
@@ -313,6 +341,10 @@ class SetupController:
 
 def range_of(key: str | None, editor: Editor) -> Range:
     """The allowed values of setting ``key`` as its editor refused them."""
+    if isinstance(editor, DateEditor):
+        return Range("date", *editor.years)
+    if isinstance(editor, TimeEditor):
+        return Range("time")
     if isinstance(editor, IpEditor):
         subnet = key == "communications.subnet" and max(editor.octets) <= 255
         return Range("subnet" if subnet else "ip")
@@ -324,3 +356,10 @@ def range_of(key: str | None, editor: Editor) -> Range:
             return Range("above", rule.low if rule.low is not None else 0.0)
         return Range("between", editor.minimum, editor.maximum)
     return Range("choice")
+
+
+def _meter_time(target: MeterLink) -> datetime | None:
+    """The time of the target's meter's latest snapshot; None without a meter or data."""
+    meter = getattr(target, "meter", None)
+    snapshot = getattr(meter, "snapshot", None)
+    return snapshot.time if snapshot is not None and snapshot.values else None

@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -28,7 +29,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPainter
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
-from engine.config import DisplaySettings, MeterConfig
+from engine.clock import local_time
+from engine.config import ClockSettings, DisplaySettings, MeterConfig
 from engine.snapshot import AlarmSummary, Snapshot
 from hmi.bezel import MODEL, Bezel
 from hmi.bridge import MeterLink
@@ -97,11 +99,23 @@ def registry_lookup(screen_id: str) -> Screen:
         return Unavailable(screen_id)
 
 
-def status_of(snapshot: Snapshot, mode: str = "NORM", locked: bool = False) -> Status:
-    """The title-bar status: ``mode``, the revenue lock, the bell from the alarm summary, the
-    snapshot's time as the clock (None before the first data: the meter blanks its clock)."""
-    clock = snapshot.time if snapshot.values else None
-    return Status(mode=mode, locked=locked, bell=bell_of(snapshot.alarms), clock=clock)
+def source_time(snapshot: Snapshot) -> datetime | None:
+    """The source's time [UTC] the snapshot was taken at; None before the first data."""
+    return snapshot.time if snapshot.values else None
+
+
+def status_of(
+    snapshot: Snapshot,
+    mode: str = "NORM",
+    locked: bool = False,
+    clock: ClockSettings | None = None,
+) -> Status:
+    """The title-bar status: ``mode``, the revenue lock, the bell from the alarm summary, and
+    the meter's local clock: the snapshot's time + TZ and DST offsets + the clock setting of
+    ``clock`` (``engine.clock``; None before the first data: the meter blanks its clock)."""
+    when = source_time(snapshot)
+    local = None if when is None else local_time(when, clock or ClockSettings())
+    return Status(mode=mode, locked=locked, bell=bell_of(snapshot.alarms), clock=local)
 
 
 def bell_of(alarms: AlarmSummary) -> Bell | None:
@@ -166,7 +180,8 @@ class MainWindow(QMainWindow):
         config = replace(config, display=replace(config.display, language=language))
         self.link = MeterLink(config, getattr(source, "meter", None), config_path, self.show_error)
         self.link.listeners.append(self._config_changed)
-        self.setup = SetupController(self.link)
+        # The Date and Time rows set the clock against the time the display shows.
+        self.setup = SetupController(self.link, source_time=lambda: source_time(source.snapshot()))
         self._tr = translator(language)
         self._screens = screens
         self._clock = clock
@@ -231,7 +246,7 @@ class MainWindow(QMainWindow):
             screen = EditingScreen(screen, self.setup.overlay)
         # The padlock follows the lock LED's model, so the icon and the LED cannot disagree.
         mode = "TEST" if "TEST_MODE" in snapshot.flags else view.mode
-        status = status_of(snapshot, mode, self.leds.lock.locked)
+        status = status_of(snapshot, mode, self.leds.lock.locked, self.config.clock)
         ctx = self.navigator.context(self._tr, self.config, status)
         if not self._draw(screen, snapshot, ctx):
             self._draw(Unavailable(view.screen_id), snapshot, ctx)

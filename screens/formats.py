@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from engine.config import DisplaySettings
 
@@ -132,9 +132,12 @@ def format_stamp(
     zone: datetime | None = None,
 ) -> str:
     """Date and time of a peak or an extreme; ``MISSING`` when there is none. ``zone``: the
-    display clock, whose time zone the stamp is shown in (stamps come from the engine in UTC)."""
+    display clock, whose time zone the stamp is shown in (stamps come from the engine in UTC,
+    on the source's time: the clock setting its zone carries, ``engine.clock.MeterZone``, is
+    added so that a stamp reads on the same clock as the title bar)."""
     if when is None:
         return MISSING
     if zone is not None and zone.tzinfo is not None and when.tzinfo is not None:
-        when = when.astimezone(zone.tzinfo)
+        shift = timedelta(seconds=getattr(zone.tzinfo, "adjust", 0))
+        when = (when + shift).astimezone(zone.tzinfo)
     return f"{format_date(when, settings)} {format_time(when, settings, tr)}"

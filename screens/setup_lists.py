@@ -28,6 +28,9 @@ STANDARD_ALARMS = (
 RESETS = ("energy", "peak_demand", "minmax", "logs", "disturbance", "master")
 #: The Test Mode list's row edits this (the meter's state, not a configuration setting).
 TEST_MODE = "test_mode"
+#: The Date and Time rows edit the local clock (stored as ``clock.adjust``; the same keys as
+#: ``hmi.editing.CLOCK_KEYS``, which screens may not import).
+DATE, TIME = "clock.date", "clock.time"
 #: Keys of an editable list: ▲ ▼ ✎ back.
 EDIT_KEYS = (SoftKey("up"), SoftKey("down"), SoftKey("edit"), SoftKey("back"))
 
@@ -192,10 +195,10 @@ def alarm_rows(snapshot: Snapshot, ctx: Context) -> Rows:
 
 def datetime_rows(snapshot: Snapshot, ctx: Context) -> Rows:
     s, tr, now = ctx.settings, ctx.tr, ctx.status.clock
-    # The date and time come from the source's clock: not settable from the panel.
+    # The meter's local clock (the title bar's): setting it stores clock.adjust.
     return [
-        (tr("info.datetime.date"), MISSING if now is None else format_date(now, s), None),
-        (tr("info.datetime.time"), MISSING if now is None else format_time(now, s, tr), None),
+        (tr("info.datetime.date"), MISSING if now is None else format_date(now, s), DATE),
+        (tr("info.datetime.time"), MISSING if now is None else format_time(now, s, tr), TIME),
         _row(ctx, "info.datetime.time_format", "display.time_format"),
         _row(ctx, "info.datetime.date_format", "display.date_format"),
         _row(ctx, "info.datetime.tz_offset", "clock.tz_offset"),

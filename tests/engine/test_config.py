@@ -1,11 +1,14 @@
 """The configuration model: defaults, the rules of every setting, validation messages."""
 
 from dataclasses import fields, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from engine.clock import MeterZone, adjust_for, local_time
 from engine.config import (
+    ADJUST_LIMIT,
     CHANNELS,
     LANGUAGES,
     RULES,
@@ -19,6 +22,7 @@ from engine.config import (
     SecuritySettings,
     allowed,
     load_config,
+    save_config,
     validate,
 )
 from engine.errors import InputError
@@ -213,3 +217,56 @@ def test_password_compares_as_a_number():
 
 def test_clock_defaults():
     assert ClockSettings().clock_source == "internal" and ClockSettings().sync_type == "utc"
+
+
+# -- the clock setting (Date & Time Setup) and the meter's local clock -------------------------
+
+
+def test_the_clock_setting_is_seconds_within_ten_years_and_saved_in_the_clock_table(tmp_path):
+    assert ClockSettings().adjust == 0 and RULES["clock.adjust"].unit == "s"
+    assert ADJUST_LIMIT >= 10 * 365.25 * 86_400  # ten years either way, leap days included
+    for good in (-ADJUST_LIMIT, -1, 0, 86_400, ADJUST_LIMIT):
+        validate(replace(MeterConfig(), clock=ClockSettings(adjust=good)))
+    for bad in (ADJUST_LIMIT + 1, -ADJUST_LIMIT - 1, 1.5):
+        with pytest.raises(ValueError, match=r"^clock\.adjust: must be a whole number"):
+            validate(replace(MeterConfig(), clock=ClockSettings(adjust=bad)))
+    config = replace(MeterConfig(), clock=ClockSettings(tz_offset=60, adjust=-3_600))
+    path = tmp_path / "meter.toml"
+    save_config(config, path)
+    assert "adjust = -3600" in path.read_text().split("[clock]")[1].split("[")[0]
+    assert load_config(path).clock == config.clock
+
+
+SOURCE = datetime(2026, 3, 2, 14, 5, 9, 250_000, tzinfo=UTC)
+
+
+def test_local_time_is_source_time_plus_zone_dst_and_setting():
+    clock = ClockSettings(tz_offset=-300, dst_offset=60, adjust=90)
+    local = local_time(SOURCE, clock)
+    # 14:05:09.25 UTC - 5 h + 1 h + 90 s = 10:06:39.25, in a zone 4 h west of UTC.
+    assert local.replace(tzinfo=None) == datetime(2026, 3, 2, 10, 6, 39, 250_000)
+    assert local.utcoffset() == timedelta(hours=-4) and local.tzname() == "UTC-04:00"
+    assert local == SOURCE + timedelta(seconds=90)  # the same instant as source + setting
+    assert local_time(SOURCE.replace(tzinfo=None), clock) == local  # naive source: UTC
+    assert local_time(SOURCE, ClockSettings()) == SOURCE
+
+
+def test_the_setting_for_an_entered_time_makes_the_clock_read_it_and_run_on():
+    clock = ClockSettings(tz_offset=330, dst_offset=0)
+    wanted = datetime(2030, 2, 28, 23, 59, 58)
+    adjust = adjust_for(wanted, SOURCE, clock)
+    assert isinstance(adjust, int)
+    set_clock = replace(clock, adjust=adjust)
+    assert local_time(SOURCE, set_clock).replace(microsecond=0, tzinfo=None) == wanted
+    later = local_time(SOURCE + timedelta(seconds=3), set_clock)
+    assert later.replace(tzinfo=None) == datetime(2030, 3, 1, 0, 0, 1, 250_000)
+    # Any earlier setting is replaced, not added to.
+    assert adjust_for(wanted, SOURCE, replace(clock, adjust=12_345)) == adjust
+
+
+def test_the_zone_carries_the_setting_for_stamps():
+    zone = local_time(SOURCE, ClockSettings(tz_offset=60, dst_offset=60, adjust=5)).tzinfo
+    assert isinstance(zone, MeterZone) and zone.adjust == 5
+    assert zone.utcoffset(None) == timedelta(hours=2) and zone.dst(None) == timedelta(hours=1)
+    assert zone == MeterZone(60, 60, 5) and zone != MeterZone(60, 60, 0)
+    assert hash(zone) == hash(MeterZone(60, 60, 5))

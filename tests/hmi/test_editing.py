@@ -6,11 +6,22 @@ import ast
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
 
-from engine.config import RULES, CommsSettings, MeterConfig, allowed
+from engine.clock import local_time
+from engine.config import RULES, ClockSettings, CommsSettings, MeterConfig, allowed
+from hmi.clock_editing import (
+    DATE,
+    TIME,
+    DateEditor,
+    TimeEditor,
+    clock_adjust,
+    clock_editor,
+    date_order,
+)
 from hmi.editing import (
     CANCELLED,
     NO,
@@ -313,3 +324,104 @@ def test_editors_and_gate_need_no_qt_and_read_no_clock():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module.split(".")[0])
         assert not imported & {"time", "datetime", "PySide6"}, name
+
+
+# -- the date and time editors (Date & Time Setup) -----------------------------------------------
+
+SOURCE = datetime(2026, 1, 31, 22, 30, 15, 600_000, tzinfo=UTC)
+
+
+def test_a_date_is_edited_digit_by_digit_the_separators_skipped():
+    editor = DateEditor(date(2026, 1, 31))
+    assert (editor.text, editor.cursor) == ("2026-01-31", 3)  # the year's last digit
+    press(editor, "up", "left", "left", "left", "left")  # 2027, round to the day's last digit
+    assert (editor.text, editor.cursor) == ("2027-01-31", 9)
+    press(editor, "left", "left")  # past the "-" to the month's last digit
+    assert editor.cursor == 6
+    press(editor, "up", "up", "right", "right")  # March; ► skips the "-" too
+    assert (editor.text, editor.cursor) == ("2027-03-31", 9)
+    result = editor.commit()
+    assert (result.status, result.value, result.changed) == (OK, date(2027, 3, 31), True)
+
+
+@pytest.mark.parametrize(
+    ("date_format", "shown", "cursor"),
+    [("DD/MM/YYYY", "31/01/2026", 1), ("MM/DD/YYYY", "01/31/2026", 1),
+     ("YYYY-MM-DD", "2026-01-31", 3), ("YYYY/MM/DD", "2026/01/31", 3),
+     ("DD.MM.YY", "2026-01-31", 3)],  # not three known fields: edited as ISO
+)  # fmt: skip
+def test_a_date_is_edited_in_the_configured_order(date_format, shown, cursor):
+    editor = DateEditor(date(2026, 1, 31), date_format=date_format)
+    assert (editor.text, editor.cursor) == (shown, cursor)
+    assert date_order(date_format)[0] in (("DD", "MM", "YYYY"), ("MM", "DD", "YYYY"),
+                                          ("YYYY", "MM", "DD"))  # fmt: skip
+
+
+def test_an_impossible_date_is_refused_and_the_old_one_kept():
+    editor = DateEditor(date(2026, 1, 31), date_format="DD/MM/YYYY", years=(2017, 2035))
+    press(editor, "right", "right", "up")  # the month's last digit: 31/02/2026
+    assert editor.text == "31/02/2026" and editor.value is None
+    result = editor.commit()
+    assert (result.status, result.value) == (OUT_OF_RANGE, date(2026, 1, 31))
+    assert editor.text == "31/01/2026" and "exists" in result.message
+    leap = DateEditor(date(2028, 2, 28))
+    press(leap, "left", "left", "left", "left", "up")  # 2028-02-29: a leap year
+    assert leap.commit().value == date(2028, 2, 29)
+    press(leap, "left", "up")  # 2028-02-39
+    assert leap.commit().status == OUT_OF_RANGE
+    outside = DateEditor(date(2026, 1, 31), years=(2017, 2035))
+    press(outside, "left", "up")  # 2036
+    refused = outside.commit()
+    assert refused.status == OUT_OF_RANGE and "2017 to 2035" in refused.message
+
+
+def test_a_time_is_edited_as_24_h_and_25_h_is_refused():
+    editor = TimeEditor(time(9, 5, 7, 400_000))
+    assert (editor.text, editor.cursor) == ("09:05:07", 1)
+    press(editor, "left", "up", "up")  # 29:05:07
+    assert editor.value is None
+    result = editor.commit()
+    assert (result.status, result.value, editor.text) == (OUT_OF_RANGE, time(9, 5, 7), "09:05:07")
+    assert result.message == TimeEditor.RANGE
+    press(editor, "left", "down", "down", "down", "down")  # 09:05:03 (07 -> 03)
+    assert (editor.text, editor.cursor) == ("09:05:03", 7)
+    press(editor, "left", "up", "up", "up", "up", "up", "up")  # 09:05:63: no such second
+    assert editor.commit().status == OUT_OF_RANGE and editor.text == "09:05:07"
+    press(editor, "left", "up", "up", "up", "right", "right", "down")  # 09:08:06
+    assert editor.commit().value == time(9, 8, 6)
+
+
+def test_the_clock_editors_start_at_the_local_clock():
+    config = replace(CONFIG, clock=ClockSettings(tz_offset=120, dst_offset=60, adjust=-7_200),
+                     display=replace(CONFIG.display, date_format="DD/MM/YYYY"))  # fmt: skip
+    # 22:30:15 UTC + 3 h - 2 h = 23:30:15 on 31 January.
+    date_editor = clock_editor(DATE, config, SOURCE)
+    assert (date_editor.text, date_editor.years) == ("31/01/2026", (2017, 2035))
+    assert clock_editor(TIME, config, SOURCE).text == "23:30:15"
+    assert isinstance(editor_for(DATE, CONFIG), DateEditor)  # without a time: the epoch
+    assert editor_for(TIME, CONFIG).text == "00:00:00"
+
+
+def test_the_clock_setting_makes_the_clock_read_what_was_entered():
+    config = replace(CONFIG, clock=ClockSettings(tz_offset=120, dst_offset=60, adjust=-7_200))
+    # A new date keeps the time of day (23:30:15 local), a new time keeps the date.
+    adjust = clock_adjust(DATE, date(2026, 2, 1), config, SOURCE)
+    clock = replace(config.clock, adjust=adjust)
+    assert local_time(SOURCE, clock).replace(tzinfo=None) == datetime(2026, 2, 1, 23, 30, 15,
+                                                                      600_000)  # fmt: skip
+    adjust = clock_adjust(TIME, time(6, 0, 0), config, SOURCE)
+    clock = replace(config.clock, adjust=adjust)
+    assert local_time(SOURCE, clock).replace(tzinfo=None) == datetime(2026, 1, 31, 6, 0, 0,
+                                                                      600_000)  # fmt: skip
+    assert adjust == -(17 * 3600 + 30 * 60 + 15) - 7_200 + 0  # 23:30:15 -> 06:00:00, was -2 h
+    applied = apply(config, "clock.adjust", adjust)
+    assert applied.clock.adjust == adjust and applied.clock.tz_offset == 120
+
+
+def test_clock_editing_needs_no_qt_and_reads_no_clock():
+    code = "import sys, hmi.clock_editing\nprint('PySide6' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    tree = ast.parse((ROOT / "hmi" / "clock_editing.py").read_text(encoding="utf-8"))
+    called = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert not called & {"now", "today", "utcnow", "time_ns", "monotonic"}

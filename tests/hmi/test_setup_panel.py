@@ -7,66 +7,46 @@ block at a time so that "within a display update" is exact; one test runs it in 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from panel import (
+    DISPLAY_UPDATE,
+    SECONDARY,
+    Recording,
+    clicker,
+    keys,
+    open_window,
+    shown,
+    to_meter_setup,
+    tr,
+)
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics, QImage, QPainter
 
-from engine.config import MeterConfig, SecuritySettings, load_config
+from engine.config import DisplaySettings, MeterConfig, SecuritySettings, load_config
 from engine.meter import Meter
-from engine.sources.scenario import Scenario
+from engine.snapshot import Snapshot
 from engine.sources.simulated import SimulatedSource
 from hmi.bridge import EngineBridge
-from hmi.setup_controller import MESSAGE_SECONDS
-from hmi.window import MainWindow
-from i18n import translator
-from screens import registry
-from screens.base import Context
-from screens.canvas import BODY, WIDTH
+from hmi.setup_controller import (
+    CHOICE_KEYS,
+    DIGIT_KEYS,
+    MESSAGE_KEYS,
+    MESSAGE_SECONDS,
+    Overlay,
+    Range,
+)
+from hmi.window import MainWindow, status_of
+from i18n import LANGUAGES, translator
+from screens import registry, textfit
+from screens.base import Context, Status
+from screens.canvas import BODY, HEIGHT, TITLE_HEIGHT, WIDTH, font
+from screens.editing import EditingScreen
+from screens.formats import format_date, format_stamp, format_time
+from screens.titlebar import TITLE, draw_title_bar
 from screens.widgets import LIST
-
-#: The simulated installation seen through 200:5 A CTs: 2.5 A at the terminals.
-SECONDARY = Scenario(scale="secondary", ct_ratio=40.0, i4_ct_ratio=40.0)
-DISPLAY_UPDATE = 1.0  # [s] the default display update rate
-tr = translator("en")
-
-
-class StepBridge:
-    """The engine bridge's interface (``snapshot``, ``meter``) with the engine advanced by hand:
-    ``advance(seconds)`` feeds that much signal [s] to the meter."""
-
-    def __init__(self, config: MeterConfig) -> None:
-        self.meter = Meter(config)
-        self._blocks = SimulatedSource(SECONDARY).blocks()
-        self.advance(1.0)
-
-    def advance(self, seconds: float) -> None:
-        for _ in range(round(seconds / 0.1)):
-            self.meter.process(next(self._blocks))
-
-    def snapshot(self):
-        return self.meter.snapshot
-
-
-class Clock:
-    """Monotonic time [s] the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Recording:
-    """The window's catalogue lookup, remembering the keys asked for since ``clear``."""
-
-    def __init__(self, language: str = "en") -> None:
-        self.tr, self.keys = translator(language), []
-
-    def __call__(self, key: str) -> str:
-        self.keys.append(key)
-        return self.tr(key)
 
 
 @pytest.fixture
@@ -79,44 +59,6 @@ def asked(monkeypatch) -> Recording:
 @pytest.fixture
 def path(tmp_path) -> Path:
     return tmp_path / "meter.toml"
-
-
-def open_window(qtbot, config: MeterConfig, path: Path, bridge=None):
-    """The window on ``bridge`` (a ``StepBridge`` by default), with the bridge and its clock."""
-    bridge, clock = bridge or StepBridge(config), Clock()
-    window = MainWindow(bridge, config, clock=clock, config_path=path)
-    qtbot.addWidget(window)
-    window.timer.stop()  # the test drives the display ticks
-    window.led_timer.stop()
-    return window, bridge, clock
-
-
-def clicker(qtbot, window: MainWindow) -> Callable[..., None]:
-    def click(*names: str) -> None:
-        for name in names:
-            qtbot.mouseClick(window.bezel.buttons[name], Qt.MouseButton.LeftButton)
-
-    return click
-
-
-def to_meter_setup(press: Callable[..., None]) -> None:
-    """Home -> Setup (the last entry: ▲ goes round) -> Meter Setup."""
-    press("home", "up", "select", "select")
-
-
-def keys(window: MainWindow) -> Callable[..., None]:
-    def press(*names: str) -> None:
-        for name in names:
-            window.press(name)
-
-    return press
-
-
-def shown(asked: Recording, window: MainWindow) -> list[str]:
-    """The catalogue keys drawn by a fresh render of the TFT."""
-    asked.keys.clear()
-    window.refresh()
-    return asked.keys
 
 
 # -- the CT primary, from the buttons to the engine, the file and a restart ----------------------
@@ -328,9 +270,159 @@ def test_a_change_reaches_the_running_engine_within_a_display_update(qtbot, path
 def test_a_message_goes_by_itself_and_rows_without_a_setting_say_so(qtbot, path, asked):
     window, _bridge, clock = open_window(qtbot, MeterConfig(), path)
     press = keys(window)
-    press("home", "up", "select", "down", "down", "down", "select")  # Setup > Date & Time
-    press("soft3")  # ✎ on Date: set by the clock source, not from the panel
+    press("home", "up", "select", "up", "up", "up", "select")  # Setup > Password Setup
+    press("down", "soft3")  # ✎ on Security: set up in ION Setup, not from the panel
     assert "edit.not_editable" in shown(asked, window)
     clock.now += MESSAGE_SECONDS
     assert "edit.not_editable" not in shown(asked, window)
     assert window.setup.overlay is None
+
+
+# -- the date and time (Setup > Date & Time), and the title-bar clock ---------------------------
+
+
+def to_datetime_setup(press: Callable[..., None]) -> None:
+    """Home -> Setup -> Date & Time Setup (rows: Date, Time, Time/Date Format, TZ, DST)."""
+    press("home", "up", "select", "down", "down", "down", "select")
+
+
+def enter(window: MainWindow, press: Callable[..., None], wanted: str) -> None:
+    """Type ``wanted`` into the open digit field with the panel's keys, as an operator does:
+    ▲ until the highlighted cell reads right, then ◄ (round the field) to the next cell."""
+    cells = sum(c.isdigit() or c in "+-" for c in wanted)
+    for _ in range(cells):
+        overlay = window.setup.overlay
+        i = overlay.cursor
+        if wanted[i].isdigit():
+            press(*["soft1"] * ((int(wanted[i]) - int(overlay.text[i])) % 10))
+        elif wanted[i] != overlay.text[i]:
+            press("soft1")  # the sign cell: ▲ toggles
+        press("soft4")
+    assert window.setup.overlay.text == wanted
+
+
+def reads(window: MainWindow, when: datetime) -> bool:
+    """Whether the TFT's title bar shows the clock ``when`` (wall-clock time): its clock area
+    is compared with a title bar drawn with that clock."""
+    window.refresh()
+    expected = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+    painter = QPainter(expected)
+    draw_title_bar(painter, "", Context(tr, window.config, Status(clock=when)))
+    painter.end()
+    settings = window.config.display
+    lines = (format_date(when, settings), format_time(when, settings, tr))
+    width = max(QFontMetrics(font(TITLE.clock_px)).horizontalAdvance(t) for t in lines)
+    area = QRect(WIDTH - TITLE.pad - width - 2, 0, width + 2 + TITLE.pad, TITLE_HEIGHT)
+    return window.image.copy(area) == expected.copy(area)
+
+
+def wall(when: datetime) -> datetime:
+    """``when`` [UTC] as the wall-clock time of a meter with no offsets, to the second."""
+    return when.replace(tzinfo=None, microsecond=0)
+
+
+def test_date_and_time_set_digit_by_digit_show_in_the_title_bar_and_survive_a_restart(
+    qtbot, path, asked
+):
+    window, bridge, _clock = open_window(qtbot, MeterConfig(), path)
+    press = keys(window)
+    source = bridge.snapshot().time
+    to_datetime_setup(press)
+    assert reads(window, wall(source)) and not reads(window, wall(source) + timedelta(seconds=1))
+    press("soft3", "soft3")  # ✎ Date, password 0
+    assert window.setup.overlay.text == wall(source).strftime("%Y-%m-%d")
+    enter(window, press, "2027-03-15")
+    press("soft3")  # ✓
+    assert {"edit.save_changes", "edit.yes"} <= set(shown(asked, window))
+    press("soft3")  # Yes
+    assert reads(window, datetime.combine(date(2027, 3, 15), wall(source).time()))
+    press("down", "soft3")  # ✎ Time (the password is still valid)
+    enter(window, press, "13:45:30")
+    press("soft3", "soft3")  # ✓, Yes
+    entered = datetime(2027, 3, 15, 13, 45, 30)
+    assert reads(window, entered)
+    bridge.advance(2.0)  # the clock runs on with the source
+    assert reads(window, entered + timedelta(seconds=2))
+    # A stamp from the engine (source time) reads on the same clock as the title bar.
+    now = status_of(bridge.snapshot(), clock=window.config.clock).clock
+    assert format_stamp(bridge.snapshot().time, window.config.display, tr, now) == (
+        "2027-03-15 13:45:32"
+    )
+
+    adjust = round((entered - wall(source)).total_seconds())
+    assert window.config.clock.adjust == adjust and load_config(path).clock.adjust == adjust
+    # A restart reads the setting from the file: the source starts again at its start time,
+    # the clock at the time entered.
+    again, _again_bridge, _ = open_window(qtbot, load_config(path), path)
+    assert again.config.clock.adjust == adjust and reads(again, entered)
+
+
+def test_tz_and_dst_offsets_move_the_clock_by_exactly_their_minutes(qtbot, path):
+    window, bridge, _clock = open_window(qtbot, MeterConfig(), path)
+    press = keys(window)
+    source = wall(bridge.snapshot().time)
+    to_datetime_setup(press)
+    press(*["down"] * 4, "soft3", "soft3")  # TZ Offset, ✎, password 0
+    enter(window, press, "-330")
+    press("soft3", "soft3")  # ✓, Yes
+    assert reads(window, source - timedelta(minutes=330))
+    press("down", "soft3")  # DST Offset, ✎
+    enter(window, press, "+060")
+    press("soft3", "soft3")
+    assert reads(window, source - timedelta(minutes=270))
+    saved = load_config(path).clock
+    assert (saved.tz_offset, saved.dst_offset, saved.adjust) == (-330, 60, 0)
+
+
+def test_an_impossible_date_or_time_is_refused_and_the_old_value_kept(qtbot, path, asked):
+    window, bridge, _clock = open_window(qtbot, MeterConfig(), path)
+    press = keys(window)
+    today = wall(bridge.snapshot().time)
+    to_datetime_setup(press)
+    press("soft3", "soft3")  # ✎ Date, password 0
+    enter(window, press, f"{today.year}-02-30")
+    press("soft3")  # ✓
+    assert {"edit.out_of_range", "edit.range.date"} <= set(shown(asked, window))
+    assert window.setup.overlay.text == today.strftime("%Y-%m-%d")  # the old date is back
+    press("soft3")  # ✓ unchanged: closed, nothing saved
+    assert window.setup.overlay is None and not path.exists() and reads(window, today)
+    press("down", "soft3")  # ✎ Time
+    enter(window, press, "25" + window.setup.overlay.text[2:])
+    press("soft3")
+    assert {"edit.out_of_range", "edit.range.time"} <= set(shown(asked, window))
+    assert window.config.clock.adjust == 0 and not path.exists()
+
+
+def test_the_clock_cannot_be_set_before_the_source_gives_a_time(qtbot, path, asked):
+    class Silent:  # a source that has delivered no data yet
+        def snapshot(self) -> Snapshot:
+            return Snapshot(datetime(2026, 1, 1, tzinfo=UTC))
+
+    window, _bridge, _clock = open_window(qtbot, MeterConfig(), path, Silent())
+    press = keys(window)
+    to_datetime_setup(press)
+    press("soft3", "soft3")  # ✎ Date, password 0
+    assert "edit.no_clock" in shown(asked, window)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_clock_editing_strings_fit(qapp, language):
+    config = MeterConfig(display=DisplaySettings(language=language, date_format="DD/MM/YYYY"))
+    ctx = Context(translator(language), config, Status(clock=datetime(2026, 12, 31, 23, 59)))
+    screen = registry.get("setup.datetime")
+    overlays = (
+        Overlay("editor", DIGIT_KEYS, "clock.date", "31/02/2026", 1,
+                message_key="edit.out_of_range", range=Range("date", 2017, 2035)),
+        Overlay("editor", DIGIT_KEYS, "clock.time", "25:00:00", 1,
+                message_key="edit.out_of_range", range=Range("time")),
+        Overlay("confirm", CHOICE_KEYS, "clock.date", value="31/12/2035",
+                message_key="edit.save_changes"),
+        Overlay("message", MESSAGE_KEYS, message_key="edit.no_clock"),
+    )  # fmt: skip
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+    with textfit.collecting() as overflows:
+        for overlay in overlays:
+            painter = QPainter(image)
+            EditingScreen(screen, overlay).render(painter, Snapshot(ctx.status.clock), ctx)
+            painter.end()
+    assert not overflows, [(o.text, o.needed, o.available) for o in overflows]
