@@ -170,14 +170,18 @@ class EnergyPulseLed:
         self._starts: list[float] = []  # start times of the recent and coming flashes [s]
 
     @classmethod
-    def watt(cls, kt: float, width: float) -> EnergyPulseLed:
-        """The Watt pair: delivered + received active energy (absolute)."""
-        return cls(kt, width, ("E_P_DEL", "E_P_REC"))
+    def watt(cls, kt: float, width: float, source: str = "kWh del+rec") -> EnergyPulseLed:
+        """The Watt pair: the configured pulse source when it is an active or apparent energy
+        register, else delivered + received active energy (absolute)."""
+        own = not source.startswith("kvarh")
+        return cls(kt, width, PULSE_SOURCES[source] if own else ("E_P_DEL", "E_P_REC"))
 
     @classmethod
-    def var(cls, kt: float, width: float) -> EnergyPulseLed:
-        """The VAR pair: delivered + received reactive energy (absolute)."""
-        return cls(kt, width, ("E_Q_DEL", "E_Q_REC"))
+    def var(cls, kt: float, width: float, source: str = "kWh del+rec") -> EnergyPulseLed:
+        """The VAR pair: the configured pulse source when it is a reactive energy register,
+        else delivered + received reactive energy (absolute)."""
+        reactive = source.startswith("kvarh")
+        return cls(kt, width, PULSE_SOURCES[source] if reactive else ("E_Q_DEL", "E_Q_REC"))
 
     def energy(self, snapshot: Snapshot) -> float | None:
         """The energy this LED counts [Wh], or None when a register is not measured."""
@@ -243,17 +247,35 @@ class EnergyPulseLed:
         return self.lit(t1) or bisect_right(self._starts, t1) > bisect_right(self._starts, t0)
 
 
+#: The energy registers each pulse source of the configuration (``meter.pulse_source``) counts.
+PULSE_SOURCES = {
+    "kWh del": ("E_P_DEL",),
+    "kWh rec": ("E_P_REC",),
+    "kWh del+rec": ("E_P_DEL", "E_P_REC"),
+    "kvarh del": ("E_Q_DEL",),
+    "kvarh rec": ("E_Q_REC",),
+    "kVAh": ("E_S_DEL", "E_S_REC"),
+}
+
+
 class LedPanel:
     """All the panel's LEDs, fed the latest snapshot: ``states`` gives each LED's colour at
     ``now`` [s] ("red" | "green" | None = dark) by the names of ``hmi.bezel.LEDS``. The
     infrared twins follow their visible LED."""
 
-    def __init__(self, kt: float, width: float, now: float = 0.0, locked: bool = False) -> None:
+    def __init__(
+        self,
+        kt: float,
+        width: float,
+        now: float = 0.0,
+        locked: bool = False,
+        source: str = "kWh del+rec",
+    ) -> None:
         self.alarm = AlarmLed()
         self.status = StatusLed(started=now)
         self.lock = RevenueLockLed(locked)
-        self.watt = EnergyPulseLed.watt(kt, width)
-        self.var = EnergyPulseLed.var(kt, width)
+        self.watt = EnergyPulseLed.watt(kt, width, source)
+        self.var = EnergyPulseLed.var(kt, width, source)
         self._polled = now  # the previous ``states`` call [s]
 
     def update(self, snapshot: Snapshot, now: float) -> None:

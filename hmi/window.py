@@ -189,7 +189,11 @@ class MainWindow(QMainWindow):
         now = clock()
         self.navigator = navigator or Navigator(screens, config.display, now=now)
         lock = config.revenue_lock
-        self.leds = LedPanel(config.pulse_kt, config.pulse_width, now=now, locked=lock.active)
+        self._pulse = (config.pulse_kt, config.pulse_width, config.pulse_source)
+        self.leds = LedPanel(
+            config.pulse_kt, config.pulse_width, now=now, locked=lock.active,
+            source=config.pulse_source,
+        )  # fmt: skip
         if lock.pending:
             self.leds.lock.request(lock.switch, now)
         self.image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
@@ -350,9 +354,11 @@ class MainWindow(QMainWindow):
         """A Setup change is in force: display settings and the language apply at once."""
         self._tr = translator(config.display.language)
         self.navigator.settings = config.display
-        if (config.pulse_kt, config.pulse_width) != (self.leds.watt.kt, self.leds.watt.width):
-            self.leds.watt = EnergyPulseLed.watt(config.pulse_kt, config.pulse_width)
-            self.leds.var = EnergyPulseLed.var(config.pulse_kt, config.pulse_width)
+        pulse = (config.pulse_kt, config.pulse_width, config.pulse_source)
+        if pulse != self._pulse:  # the pulsers start again on the new settings
+            self._pulse = pulse
+            self.leds.watt = EnergyPulseLed.watt(*pulse)
+            self.leds.var = EnergyPulseLed.var(*pulse)
 
     def set_lock_switch(self, on: bool) -> None:
         """The revenue-lock switch moved: pending (LED flashing) until ``power_cycle``."""

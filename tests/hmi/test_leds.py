@@ -255,3 +255,23 @@ def test_led_panel_names_match_the_bezel():
     assert states["watt"] == states["watt_ir"] == "red"  # a pair shares one model
     assert states["var"] == states["var_ir"] == "red"
     assert states["status"] == "green" and states["alarm"] is None and states["lock"] is None
+
+
+def test_the_pulse_source_chooses_the_registers_counted():
+    """Energy pulsing source (Setup): "kWh del" counts delivered energy only; a reactive source
+    moves to the VAR pair, and the other pair keeps its absolute default."""
+    from hmi.leds import PULSE_SOURCES
+
+    assert EnergyPulseLed.watt(1.0, 0.05, "kWh del").quantities == ("E_P_DEL",)
+    assert EnergyPulseLed.watt(1.0, 0.05, "kVAh").quantities == ("E_S_DEL", "E_S_REC")
+    assert EnergyPulseLed.watt(1.0, 0.05, "kvarh rec").quantities == ("E_P_DEL", "E_P_REC")
+    assert EnergyPulseLed.var(1.0, 0.05, "kvarh rec").quantities == ("E_Q_REC",)
+    assert EnergyPulseLed.var(1.0, 0.05, "kWh del").quantities == ("E_Q_DEL", "E_Q_REC")
+    assert set(PULSE_SOURCES) == {
+        "kWh del",
+        "kWh rec",
+        "kWh del+rec",
+        "kvarh del",
+        "kvarh rec",
+        "kVAh",
+    }
