@@ -142,3 +142,16 @@ def test_config_needs_an_action(capsys):
         main(["config"])
     assert info.value.code == 2
     assert "ACTION" in capsys.readouterr().err
+
+
+def test_the_window_refuses_a_corrupt_file_and_keeps_it(tmp_path, capsys):
+    """Starting the emulator on a damaged configuration: a clear error naming the file and the
+    line, exit 2, the file left as it was and a copy kept; no window, nothing overwritten."""
+    bad = tmp_path / "meter.toml"
+    text = "version = 1\n[meter]\nct_primary = 'two hundred'\n"
+    bad.write_text(text)
+    assert main(["--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3:" in err and "ct_primary" in err
+    assert bad.read_text() == text
+    assert [p.read_text() for p in tmp_path.glob("meter.toml.bad-*")] == [text]
