@@ -22,15 +22,23 @@ KINDS = ("DEL", "REC", "NET", "TOT")
 DEMANDS = ("P", "Q", "S", "I")
 
 
+def test_prefix(snapshot: Snapshot) -> str:
+    """ "T_" while the meter is in test mode: its energy and demand screens then show the test
+    registers (the billing registers are frozen; TEST is in the title bar)."""
+    return "T_" if "TEST_MODE" in snapshot.flags else ""
+
+
 class EnergyScreen(TableScreen):
-    """Delivered, received, del - rec and del + rec of one energy (``measurand`` P, Q or S)."""
+    """Delivered, received, del - rec and del + rec of one energy (``measurand`` P, Q or S);
+    the test registers in test mode."""
 
     def __init__(self, id: str, measurand: str) -> None:
         super().__init__(id, f"screen.{id}.title")
         self.measurand = measurand
 
     def rows(self, snapshot: Snapshot, ctx: Context) -> list[Row]:
-        return [register_row(snapshot, ctx, f"E_{self.measurand}_{kind}") for kind in KINDS]
+        prefix = test_prefix(snapshot)
+        return [register_row(snapshot, ctx, f"{prefix}E_{self.measurand}_{kind}") for kind in KINDS]
 
 
 class DemandScreen(TableScreen):
@@ -41,10 +49,13 @@ class DemandScreen(TableScreen):
         self.suffix = suffix
 
     def rows(self, snapshot: Snapshot, ctx: Context) -> list[Row]:
-        return [
-            value_row(snapshot, ctx, f"D_{m}{self.suffix}", ctx.tr(f"reading.label.D_{m}"))
-            for m in DEMANDS
-        ]
+        # Test mode has its own present demand of P, Q and S (not of I, nor predicted).
+        test = test_prefix(snapshot) if not self.suffix else ""
+
+        def qid(m: str) -> str:
+            return f"{test if m != 'I' else ''}D_{m}{self.suffix}"
+
+        return [value_row(snapshot, ctx, qid(m), ctx.tr(f"reading.label.D_{m}")) for m in DEMANDS]
 
 
 class PeakDemandScreen(TableScreen):

@@ -276,3 +276,24 @@ def test_frequency_screen_shows_the_value_large(qapp):
     ys = [y for x in range(WIDTH) for y in range(HEIGHT) if a.pixel(x, y) != b.pixel(x, y)]
     assert ys and min(ys) > BODY.top() and max(ys) < BODY.top() + BODY.height() * 3 // 5
     assert max(ys) - min(ys) > 30  # large digits
+
+
+def test_energy_and_demand_show_the_test_registers_in_test_mode():
+    """Test mode: the billing registers are frozen; the screens show the test registers."""
+    from datetime import UTC, datetime
+    from types import MappingProxyType
+
+    from engine.snapshot import Snapshot
+    from screens.energy_demand import DemandScreen, EnergyScreen
+
+    values = {"E_P_DEL": 1000.0, "T_E_P_DEL": 2.0, "D_P": 500.0, "T_D_P": 7.0, "D_I": 3.0}
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    billing = Snapshot(t, MappingProxyType(values))
+    test = Snapshot(t, MappingProxyType(values), flags=frozenset({"TEST_MODE"}))
+    ctx = Context(tr=lambda key: tr(key, "en"))
+    energy = EnergyScreen("energy.active", "P")
+    assert energy.rows(billing, ctx)[0].value != energy.rows(test, ctx)[0].value
+    assert energy.rows(test, ctx)[0].value == "0.002"  # 2 Wh, shown in kWh
+    demand = DemandScreen("demand.present", "")
+    assert demand.rows(test, ctx)[0].value.startswith("7.")  # T_D_P
+    assert demand.rows(test, ctx)[3].value == demand.rows(billing, ctx)[3].value  # current
