@@ -10,14 +10,15 @@ displacement power factor) as means.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
 from engine.config import MeterConfig
 from engine.meter import BlockResult, Meter
-from engine.quantities import QUANTITIES
+from engine.pq.aggregation import Aggregator
+from engine.quantities import aggregation_rule
 from engine.sources.base import Source
 
 
@@ -30,18 +31,9 @@ class Analysis:
     rows: np.ndarray  # (windows, ids) values
     flagged: np.ndarray  # (windows,) bool
     summary: dict[str, float]
-
-
-def _rule(qid: str) -> str:
-    """How ``qid`` aggregates: "rms", "mean", "angle" or "pf"."""
-    unit = QUANTITIES[qid].unit if qid in QUANTITIES else ""
-    if qid.startswith(("PF_",)):
-        return "pf"
-    if unit == "deg":
-        return "angle"
-    if unit in ("V", "A", "%"):
-        return "rms"
-    return "mean"
+    #: IEC 61000-4-30 aggregates by kind ("150cycle", "10min", "2h"), records as
+    #: {"t": end time, "flagged": bool, id: value, ...}
+    aggregates: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
@@ -57,7 +49,7 @@ def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
             if x.size == 0:
                 summary[q] = float("nan")
                 continue
-            rule = _rule(q)
+            rule = aggregation_rule(q)
             if rule == "rms":
                 summary[q] = float(np.sqrt(np.mean(x * x)))
             elif rule == "angle":
@@ -65,12 +57,16 @@ def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
             else:
                 summary[q] = float(np.mean(x))
         for q in ids:
-            if _rule(q) == "pf":
+            if aggregation_rule(q) == "pf":
                 phase = q[3:]
                 p, s = summary.get(f"P_{phase}"), summary.get(f"S_{phase}")
                 if p is not None and s is not None and s != 0:
                     summary[q] = p / s
     return summary
+
+
+#: The aggregation intervals ``analyze`` reports besides the 10/12-cycle values.
+REPORTED = ("150cycle", "10min", "2h")
 
 
 def analyse_source(
@@ -84,6 +80,8 @@ def analyse_source(
     ``progress`` is called with the fraction done when ``total_seconds`` is known.
     """
     meter = Meter(config)
+    aggregator: Aggregator | None = None
+    aggregates: dict[str, list[dict]] = {kind: [] for kind in REPORTED}
     rows: list[np.ndarray] = []
     times: list[datetime] = []
     flags: list[np.ndarray] = []
@@ -91,11 +89,24 @@ def analyse_source(
     layout = None
 
     def collect(result: BlockResult) -> None:
-        nonlocal layout
+        nonlocal layout, aggregator
+        if aggregator is None or result.layout is not layout:
+            if aggregator is not None:
+                merge(aggregator.flush())
+            aggregator = Aggregator(result.layout.ids, kinds=REPORTED)
         layout = result.layout
         rows.append(result.windows)
         times.extend(result.window_end)
         flags.append(result.flagged)
+        merge(
+            aggregator.add(
+                result.windows, result.window_end, result.flagged, starts=result.window_start
+            )
+        )
+
+    def merge(done: dict[str, list[dict]]) -> None:
+        for kind, records in done.items():
+            aggregates[kind].extend(records)
 
     for block in source.blocks():
         collect(meter.process(block))
@@ -104,6 +115,7 @@ def analyse_source(
             progress(min(1.0, seen / total_seconds))
     if layout is None:
         return Analysis((), [], np.empty((0, 0)), np.empty(0, dtype=bool), {})
+    merge(aggregator.flush())
     data = np.concatenate(rows) if rows else np.empty((0, len(layout.ids)))
     return Analysis(
         ids=layout.ids,
@@ -111,4 +123,5 @@ def analyse_source(
         rows=data,
         flagged=np.concatenate(flags) if flags else np.empty(0, dtype=bool),
         summary=summarise(layout.ids, data),
+        aggregates=aggregates,
     )

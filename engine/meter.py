@@ -58,8 +58,8 @@ MINMAX_IDS = (
 class BlockResult:
     """What one block completed.
 
-        ``windows``: rows of ``layout.ids`` values, one per 10/12-cycle window; ``window_end``:
-        their end times; ``flagged``: True where a window follows a gap in the data.
+    ``windows``: rows of ``layout.ids`` values, one per 10/12-cycle window; ``window_start`` /
+    ``window_end``: their start and end times; ``flagged``: True where a window follows a gap.
         ``half_cycle_time`` / ``half_cycle``: Urms(1/2) values [V, A] (rows = ``layout.plan.rms``)
         at the end of each half cycle, times as UTC ``datetime64[us]`` (100 or 120 a second).
     ``frequency``: 10-s frequency values (tick time, [Hz]).
@@ -72,6 +72,7 @@ class BlockResult:
     half_cycle_time: np.ndarray = field(default_factory=lambda: np.empty(0, "datetime64[us]"))
     half_cycle: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     frequency: list[tuple[datetime, float]] = field(default_factory=list)
+    window_start: list[datetime] = field(default_factory=list)
 
 
 class Meter:
@@ -206,6 +207,7 @@ class Meter:
         result = BlockResult(
             self._layout, rows, window_end, flagged, half_t, half_v,
             [(self._time_at(t), f) for t, f in ticks],
+            [self._time_at(s) for s in starts],
         )  # fmt: skip
         if len(rows):
             self._last_row = rows[-1]

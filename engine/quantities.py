@@ -128,6 +128,21 @@ def _build() -> dict[str, Quantity]:
 QUANTITIES: MappingProxyType[str, Quantity] = MappingProxyType(_build())
 
 
+def aggregation_rule(qid: str) -> str:
+    """How ``qid`` aggregates over time (IEC 61000-4-30 §4.5): "rms" (voltages, currents,
+    harmonic and unbalance percentages: the square root of the mean of squares), "angle"
+    (circular mean), "pf" (mean P / mean S of the same interval) or "mean" (frequency, powers,
+    the rest)."""
+    unit = QUANTITIES[qid].unit if qid in QUANTITIES else ""
+    if qid.startswith("PF_"):
+        return "pf"
+    if unit == "deg":
+        return "angle"
+    if unit in ("V", "A", "%"):
+        return "rms"
+    return "mean"
+
+
 def quantity(qid: str) -> Quantity:
     """The registry entry for ``qid``; ``KeyError`` naming the id if there is none."""
     try:

@@ -87,7 +87,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                     **dict(zip(ids, row.tolist(), strict=True)),
                 }
                 for t, f, row in zip(result.times, result.flagged, result.rows, strict=True)
-            ]
+            ],
+            **{
+                kind: [{**r, "t": r["t"].isoformat()} for r in records]
+                for kind, records in result.aggregates.items()
+            },
         },
     }
     if args.output:

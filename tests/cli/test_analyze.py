@@ -173,3 +173,16 @@ def test_unknown_channel_in_mapping_is_reported(tmp_path):
     r = cli("analyze", str(cfg), "--map", "V1=VX")
     assert r.returncode == 2
     assert "VX" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_report_has_the_iec_61000_4_30_aggregates(tmp_path, capsys):
+    """intervals: 150/180-cycle values (15 windows each) and the 10-min and 2-h aggregates."""
+    truth = system(50.0)
+    cfg = write_recording(tmp_path / "rec.cfg", truth, spc=64, seconds=8.0)
+    intervals = run_json(capsys, str(cfg))["intervals"]
+    assert set(intervals) == {"10cycle", "150cycle", "10min", "2h"}
+    assert len(intervals["150cycle"]) == len(intervals["10cycle"]) // 15
+    for record in intervals["150cycle"] + intervals["10min"]:
+        assert record["V_A"] == pytest.approx(truth.v[0].true_rms, rel=1e-4)
+        assert record["FREQ"] == pytest.approx(50.0, abs=1e-3)
+        assert record["flagged"] is False
