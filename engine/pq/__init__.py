@@ -23,7 +23,6 @@ from engine.pq.events import (
     detect_events,
     events_in_progress,
     initial_event_state,
-    voltage_channels,
 )
 from engine.pq.rvc import (
     RvcSettings,
@@ -56,20 +55,33 @@ __all__ = [
 ]
 
 
+def voltage_channels(plan) -> tuple[tuple[str, int], ...]:
+    """(phase, row in ``plan.rms`` / ``BlockResult.half_cycle``) of the channels events are
+    detected on: line-to-neutral where the wiring has them, else line-to-line (IEC 61000-4-30
+    §5.4.1; matches ``MeterConfig.nominal_voltage``). ``plan``: an ``engine.wiring.WiringPlan``."""
+    rows = {q: i for i, (q, _) in enumerate(plan.rms)}
+    names = plan.line_to_neutral or plan.line_to_line
+    return tuple((q[2:], rows[q]) for q in names)
+
+
+#: The RVC settings a monitor uses unless told otherwise.
+DEFAULT_RVC = RvcSettings()
+
+
 class VoltageEventMonitor:
     """Dips, swells, interruptions and RVCs of one stream of Urms(1/2) values.
 
     ``phases``: the voltage channels, in the order of the rows fed (or of ``rows`` into the full
-    ``BlockResult.half_cycle``); ``settings``: Udin and thresholds; ``rvc``: RVC settings, or
-    None for no RVC detection; ``nominal_frequency`` [Hz]: 50 or 60 (RVC window of 100/120
-    values). Only the thread that feeds it may use it.
+    ``BlockResult.half_cycle``); ``settings``: Udin and thresholds; ``rvc``: RVC settings
+    (default ``RvcSettings()``), or None for no RVC detection; ``nominal_frequency`` [Hz]: 50
+    or 60 (RVC window of 100/120 values). Only the thread that feeds it may use it.
     """
 
     def __init__(
         self,
         phases: Sequence[str],
         settings: EventSettings,
-        rvc: RvcSettings | None = None,
+        rvc: RvcSettings | None = DEFAULT_RVC,
         nominal_frequency: float = 50.0,
         rows: Sequence[int] | None = None,
     ) -> None:
@@ -86,7 +98,7 @@ class VoltageEventMonitor:
         cls,
         plan,
         settings: EventSettings,
-        rvc: RvcSettings | None = None,
+        rvc: RvcSettings | None = DEFAULT_RVC,
         nominal_frequency: float = 50.0,
     ) -> VoltageEventMonitor:
         """A monitor on the voltage channels of ``plan`` (``engine.wiring.WiringPlan``) that
@@ -101,6 +113,8 @@ class VoltageEventMonitor:
         ``rows``, else exactly the ``phases``); return the events that ended in it, dips,
         swells and interruptions first, then RVCs, each in the order they ended."""
         values = np.asarray(values, dtype=float)
+        if len(times) == 0:
+            return []  # a block that completed no half cycle
         if self.rows is not None:
             if values.ndim != 2 or values.shape[0] <= self.rows.max():
                 raise ValueError(
