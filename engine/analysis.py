@@ -10,13 +10,14 @@ displacement power factor) as means.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from engine.config import MeterConfig
 from engine.meter import BlockResult, Meter
+from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
 from engine.quantities import aggregation_rule
 from engine.sources.base import Source
@@ -34,6 +35,8 @@ class Analysis:
     #: IEC 61000-4-30 aggregates by kind ("150cycle", "10min", "2h"), records as
     #: {"t": end time, "flagged": bool, id: value, ...}
     aggregates: dict[str, list[dict]] = field(default_factory=dict)
+    #: dips, swells, interruptions and rapid voltage changes, in the order they ended
+    events: list[Event] = field(default_factory=list)
 
 
 def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
@@ -81,6 +84,8 @@ def analyse_source(
     """
     meter = Meter(config)
     aggregator: Aggregator | None = None
+    monitor: VoltageEventMonitor | None = None
+    events: list[Event] = []
     aggregates: dict[str, list[dict]] = {kind: [] for kind in REPORTED}
     rows: list[np.ndarray] = []
     times: list[datetime] = []
@@ -89,12 +94,23 @@ def analyse_source(
     layout = None
 
     def collect(result: BlockResult) -> None:
-        nonlocal layout, aggregator
+        nonlocal layout, aggregator, monitor
         if aggregator is None or result.layout is not layout:
             if aggregator is not None:
                 merge(aggregator.flush())
             aggregator = Aggregator(result.layout.ids, kinds=REPORTED)
+            monitor = VoltageEventMonitor.for_plan(
+                result.layout.plan,
+                EventSettings(declared_voltage=config.nominal_voltage),
+                nominal_frequency=config.nominal_frequency,
+            )
         layout = result.layout
+        ended = monitor.feed(result.half_cycle_time, result.half_cycle)
+        events.extend(ended)
+        # IEC 61000-4-30 §4.7: a window touched by a dip, swell or interruption is flagged,
+        # and so is every aggregate built from it.
+        touched = [e for e in (*ended, *monitor.in_progress()) if e.type != "rvc"]
+        result = replace(result, flagged=result.flagged | _touched(result, touched))
         rows.append(result.windows)
         times.extend(result.window_end)
         flags.append(result.flagged)
@@ -124,4 +140,16 @@ def analyse_source(
         flagged=np.concatenate(flags) if flags else np.empty(0, dtype=bool),
         summary=summarise(layout.ids, data),
         aggregates=aggregates,
+        events=events,
     )
+
+
+def _touched(result: BlockResult, events: list[Event]) -> np.ndarray:
+    """Which of ``result``'s windows overlap any of ``events`` (an open event runs on)."""
+    flags = np.zeros(len(result.window_end), dtype=bool)
+    for e in events:
+        end = e.start + timedelta(seconds=e.duration_s) if not e.in_progress else datetime.max
+        end = end.replace(tzinfo=e.start.tzinfo)
+        for w, (ws, we) in enumerate(zip(result.window_start, result.window_end, strict=True)):
+            flags[w] |= ws < end and we > e.start
+    return flags

@@ -36,6 +36,7 @@ class WindowClock:
 
     def restart(self, first_index: int) -> None:
         """Forget everything: the stream (re)starts at absolute sample ``first_index``."""
+        self._first_index = first_index
         self._state = zc.initial_state(self._sos, first_index)
         self._crossings: list[tuple[float, int]] = []  # (position, direction), recent ones
         self._rising: list[float] = []  # rising crossings after the open window's start
@@ -51,6 +52,7 @@ class WindowClock:
             reference, self._sos, self._state, self._min_spacing, self._level, self._step
         )
         self._crossings.extend(zip(pos.tolist(), direc.tolist(), strict=True))
+        self._bridge_silence()
         rising = pos[direc > 0]
         self._rising.extend(rising.tolist())
         if len(rising):
@@ -58,6 +60,24 @@ class WindowClock:
         if len(rising) >= 2:
             self.last_cycle = self.sample_rate / (rising[-1] - rising[-2])
         return rising
+
+    def _bridge_silence(self) -> None:
+        """While the reference has no crossings (an interruption, a dead phase A), keep marking
+        half cycles at the nominal rate, so that Urms(1/2) — and with it dips, swells and
+        interruptions — goes on being measured (IEC 61000-4-30 §5.4). The marks stay a cycle
+        behind the newest sample, so a returning real crossing always comes after them."""
+        half = self.nominal_length / self.cycles / 2  # [samples] a nominal half cycle
+        newest = self._state.next_index - 1
+        if self._crossings:
+            last = self._crossings[-1][0]
+        elif newest - self._first_index > 4 * half:  # no crossing since the start
+            last = float(self._first_index)
+            self._crossings.append((last, 0))
+        else:
+            return
+        while newest - 2 * half - last > 1.5 * half:  # silent for more than 1.5 half cycles
+            last += half
+            self._crossings.append((last, 0))  # direction 0: a timing mark, not a crossing
 
     def windows(
         self, held_from: int, last_sample: int

@@ -79,6 +79,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         "config": config.to_dict(),
         "summary": result.summary,
         # "10cycle" names the IEC 61000-4-30 10/12-cycle interval: 12 cycles on 60 Hz systems.
+        "events": [event.to_json() for event in result.events],
         "intervals": {
             "10cycle": [
                 {

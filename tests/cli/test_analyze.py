@@ -63,7 +63,8 @@ def test_analyze_summary_matches_analytic_truth(tmp_path, capsys, file_type, rev
     cfg = write_recording(tmp_path / "rec.cfg", truth, file_type=file_type, revision=revision)
     report = run_json(capsys, str(cfg))
     s = report["summary"]
-    assert set(report) == {"source", "config", "summary", "intervals"}
+    assert set(report) == {"source", "config", "summary", "events", "intervals"}
+    assert report["events"] == []  # a steady supply
     assert report["source"]["kind"] == "comtrade"
     assert report["config"]["meter"]["wiring"] == "4W-WYE"
     for k, ph in enumerate("ABC"):
@@ -186,3 +187,39 @@ def test_report_has_the_iec_61000_4_30_aggregates(tmp_path, capsys):
         assert record["V_A"] == pytest.approx(truth.v[0].true_rms, rel=1e-4)
         assert record["FREQ"] == pytest.approx(50.0, abs=1e-3)
         assert record["flagged"] is False
+
+
+def test_dip_and_interruption_are_reported_and_flag_their_windows(tmp_path, capsys):
+    """A 50 % dip on phase A for 200 ms, then all three phases off for 500 ms (IEC 61000-4-30
+    §5.4): both events, with depth and duration, and the windows they touch flagged."""
+    fs, seconds = 64 * 50.0, 4.0
+    t = np.arange(int(fs * seconds)) / fs
+    scale = np.ones((3, t.size))
+    scale[0, (t >= 1.0) & (t < 1.2)] = 0.5
+    scale[:, (t >= 2.5) & (t < 3.0)] = 0.0
+    volts = (
+        np.array(
+            [np.sqrt(2) * 230 * np.cos(2 * np.pi * 50 * t - k * 2 * np.pi / 3) for k in range(3)]
+        )
+        * scale
+    )
+    amps = volts / 10
+    specs = [
+        ChannelSpec(n, u, n[1])
+        for n, u in zip(("VA", "VB", "VC", "IA", "IB", "IC"), "VVVAAA", strict=True)
+    ]
+    cfg = write_comtrade(
+        tmp_path / "ev.cfg", np.vstack([volts, amps]), specs, fs, START, file_type="FLOAT32"
+    )
+    report = run_json(capsys, str(cfg), "--nominal-voltage", "230")
+    kinds = {(e["type"], e["phase"]) for e in report["events"]}
+    assert ("dip", "A") in kinds and ("interruption", "POLY") in kinds
+    dip = next(e for e in report["events"] if (e["type"], e["phase"]) == ("dip", "A"))
+    assert dip["extreme_pct"] == pytest.approx(50.0, abs=0.5)
+    assert dip["duration_s"] == pytest.approx(0.2, abs=0.021)  # within a cycle
+    stop = next(e for e in report["events"] if e["type"] == "interruption")
+    assert stop["extreme_pct"] < 1.0 and stop["duration_s"] == pytest.approx(0.5, abs=0.021)
+    assert stop["itic"] in ("no-interruption", "no-damage", "prohibited")
+    windows = report["intervals"]["10cycle"]
+    assert any(w["flagged"] for w in windows) and not all(w["flagged"] for w in windows)
+    assert not windows[0]["flagged"] and not windows[-1]["flagged"]
