@@ -19,6 +19,7 @@ from engine.config import MeterConfig
 from engine.meter import BlockResult, Meter
 from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
+from engine.pq.flicker_meter import FlickerMeter, lamp_for
 from engine.quantities import aggregation_rule
 from engine.sources.base import Source
 
@@ -37,6 +38,9 @@ class Analysis:
     aggregates: dict[str, list[dict]] = field(default_factory=dict)
     #: dips, swells, interruptions and rapid voltage changes, in the order they ended
     events: list[Event] = field(default_factory=list)
+    #: IEC 61000-4-15 flicker: {"lamp", "pst": [...], "plt": [...], "pinst_max": {...}}, or
+    #: {"unavailable": reason} (e.g. fewer than 32 samples a cycle)
+    flicker: dict = field(default_factory=dict)
 
 
 def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
@@ -77,6 +81,7 @@ def analyse_source(
     config: MeterConfig,
     progress: Callable[[float], None] | None = None,
     total_seconds: float | None = None,
+    lamp: str | None = None,
 ) -> Analysis:
     """Run ``config``'s meter over all of ``source`` as fast as possible.
 
@@ -86,6 +91,8 @@ def analyse_source(
     aggregator: Aggregator | None = None
     monitor: VoltageEventMonitor | None = None
     events: list[Event] = []
+    flicker: FlickerMeter | None = None
+    flicker_note: str | None = None
     aggregates: dict[str, list[dict]] = {kind: [] for kind in REPORTED}
     rows: list[np.ndarray] = []
     times: list[datetime] = []
@@ -125,7 +132,15 @@ def analyse_source(
             aggregates[kind].extend(records)
 
     for block in source.blocks():
-        collect(meter.process(block))
+        result = meter.process(block)
+        collect(result)
+        if flicker is None and flicker_note is None:
+            flicker, flicker_note = _flicker_for(result.layout.plan, config, lamp)
+        if flicker is not None:
+            try:
+                flicker.add(block, _flicker_voltages(result.layout.plan, block))
+            except ValueError as exc:  # e.g. fewer than 32 samples a cycle
+                flicker, flicker_note = None, str(exc)
         seen += block.duration
         if progress is not None and total_seconds:
             progress(min(1.0, seen / total_seconds))
@@ -141,7 +156,40 @@ def analyse_source(
         summary=summarise(layout.ids, data),
         aggregates=aggregates,
         events=events,
+        flicker=_flicker_report(flicker, flicker_note),
     )
+
+
+def _flicker_for(plan, config: MeterConfig, lamp: str | None):
+    """A flicker meter on the wiring's voltages, or (None, why not)."""
+    names = plan.line_to_neutral or plan.line_to_line
+    meter = FlickerMeter(
+        config.nominal_frequency, lamp or lamp_for(config.nominal_voltage),
+        tuple(q[2:] for q in names),
+    )  # fmt: skip
+    return meter, None
+
+
+def _flicker_voltages(plan, block) -> np.ndarray:
+    """The voltages flicker is measured on: line-to-neutral, or line-to-line in delta [V]."""
+    names = set(plan.line_to_neutral or plan.line_to_line)
+    mix = np.array([m for q, m in plan.rms if q in names])
+    return mix @ np.concatenate([block.voltage, block.current])
+
+
+def _flicker_report(meter: FlickerMeter | None, note: str | None) -> dict:
+    if meter is None:
+        return {"unavailable": note or "no voltage"}
+
+    def stamp(records):
+        return [{**r, "t": r["t"].isoformat()} for r in records]
+
+    return {
+        "lamp": meter.lamp,
+        "pst": stamp(meter.pst),
+        "plt": stamp(meter.plt),
+        "pinst_max": {p: float(v) for p, v in zip(meter.phases, meter.pinst_max, strict=True)},
+    }
 
 
 def _touched(result: BlockResult, events: list[Event]) -> np.ndarray:

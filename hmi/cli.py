@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--wiring", choices=WIRINGS)
     an.add_argument("--config", help="meter configuration (TOML)")
     an.add_argument("--map", help="channel mapping, e.g. V1=VA,V2=VB,I1=IA")
+    an.add_argument("--lamp", choices=("230V", "120V"), help="flicker reference lamp")
     an.add_argument("--json", action="store_true", help="print the whole report as JSON")
     an.add_argument("--output", help="write the JSON report to this file")
     an.set_defaults(func=cmd_analyze)

@@ -72,7 +72,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     )
     seconds = desc.get("samples", 0) / desc.get("sample_rate", 1.0)
     show = sys.stderr.isatty() and seconds > 10.0
-    result = analyse_source(source, config, _progress if show else None, seconds)
+    result = analyse_source(source, config, _progress if show else None, seconds, lamp=args.lamp)
     ids = result.ids
     document = {
         "source": desc,
@@ -80,6 +80,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         "summary": result.summary,
         # "10cycle" names the IEC 61000-4-30 10/12-cycle interval: 12 cycles on 60 Hz systems.
         "events": [event.to_json() for event in result.events],
+        "flicker": result.flicker,
         "intervals": {
             "10cycle": [
                 {

@@ -63,7 +63,7 @@ def test_analyze_summary_matches_analytic_truth(tmp_path, capsys, file_type, rev
     cfg = write_recording(tmp_path / "rec.cfg", truth, file_type=file_type, revision=revision)
     report = run_json(capsys, str(cfg))
     s = report["summary"]
-    assert set(report) == {"source", "config", "summary", "events", "intervals"}
+    assert set(report) == {"source", "config", "summary", "events", "flicker", "intervals"}
     assert report["events"] == []  # a steady supply
     assert report["source"]["kind"] == "comtrade"
     assert report["config"]["meter"]["wiring"] == "4W-WYE"
@@ -223,3 +223,24 @@ def test_dip_and_interruption_are_reported_and_flag_their_windows(tmp_path, caps
     windows = report["intervals"]["10cycle"]
     assert any(w["flagged"] for w in windows) and not all(w["flagged"] for w in windows)
     assert not windows[0]["flagged"] and not windows[-1]["flagged"]
+
+
+def test_flicker_of_a_modulated_supply(tmp_path, capsys):
+    """IEC 61000-4-15 Table 1 (230 V lamp, 50 Hz): a sinusoidal 8.8 Hz modulation of
+    ΔV/V = 0.250 % gives Pinst,max = 1.00 (the calibration point), through analyze."""
+    fs, seconds = 64 * 50.0, 20.0
+    t = np.arange(int(fs * seconds)) / fs
+    envelope = 1 + 0.0025 / 2 * np.sin(2 * np.pi * 8.8 * t)
+    volts = np.array(
+        [
+            np.sqrt(2) * 230 * envelope * np.cos(2 * np.pi * 50 * t - k * 2 * np.pi / 3)
+            for k in range(3)
+        ]
+    )
+    specs = [ChannelSpec(n, "V", n[1]) for n in ("VA", "VB", "VC")]
+    cfg = write_comtrade(tmp_path / "fl.cfg", volts, specs, fs, START, file_type="FLOAT32")
+    flicker = run_json(capsys, str(cfg), "--nominal-voltage", "230")["flicker"]
+    assert flicker["lamp"] == "230V"
+    for phase in "ABC":
+        assert flicker["pinst_max"][phase] == pytest.approx(1.0, abs=0.05)
+    assert flicker["pst"] == []  # 20 s: no complete 10-min interval
