@@ -8,7 +8,8 @@ from importlib import metadata
 from types import MappingProxyType
 
 import pytest
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage
+from screen_tests import Recording, ink, render
 
 from engine.config import ClockSettings, CommsSettings, DisplaySettings, MeterConfig, Nameplate
 from engine.meter import Meter
@@ -36,28 +37,6 @@ def real() -> Snapshot:
     meter = Meter()
     meter.run(SimulatedSource(), paced=False, seconds=1.0)
     return meter.snapshot
-
-
-class Recording:
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    def __call__(self, key: str) -> str:
-        self.keys.append(key)
-        return tr(key)
-
-
-def render(screen, snapshot: Snapshot, ctx: Context) -> QImage:
-    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
-    painter = QPainter(image)
-    screen.render(painter, snapshot, ctx)
-    painter.end()
-    return image
-
-
-def ink(image: QImage, x0: int, y0: int, x1: int, y1: int) -> int:
-    bg = QColor(PALETTE.background).rgb()
-    return sum(image.pixel(x, y) != bg for x in range(x0, x1) for y in range(y0, y1))
 
 
 def items(sid: str, ctx: Context, snapshot: Snapshot | None = None) -> dict[str, str]:

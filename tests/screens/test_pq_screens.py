@@ -10,7 +10,8 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage
+from screen_tests import Recording, ink, render
 
 from engine.config import DisplaySettings, MeterConfig
 from engine.meter import Meter
@@ -20,7 +21,7 @@ from engine.sources.simulated import SimulatedSource
 from i18n import catalogue, tr
 from screens import harmonics, phasors, pq_summary, waveform
 from screens.base import Context
-from screens.canvas import BODY, HEIGHT, MISSING, PALETTE, WIDTH
+from screens.canvas import BODY, MISSING, PALETTE, WIDTH
 from screens.charts import COLOURS, nice_ceiling, polar_point
 
 WHEN = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -45,30 +46,6 @@ def measured() -> dict[str, tuple[MeterConfig, Snapshot]]:
         out[name] = (config, meter.snapshot)
     out["empty"] = (WYE, snap({}))
     return out
-
-
-class Recording:
-    """A ``tr`` that remembers every key asked."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    def __call__(self, key: str) -> str:
-        self.keys.append(key)
-        return tr(key)
-
-
-def render(screen, snapshot: Snapshot, ctx: Context) -> QImage:
-    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
-    painter = QPainter(image)
-    screen.render(painter, snapshot, ctx)
-    painter.end()
-    return image
-
-
-def ink(image: QImage, x0: int, y0: int, x1: int, y1: int) -> int:
-    bg = QColor(PALETTE.background).rgb()
-    return sum(image.pixel(x, y) != bg for x in range(x0, x1) for y in range(y0, y1))
 
 
 def near(image: QImage, x: float, y: float, colour: str, tol: int = 60) -> bool:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 import pytest
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage
+from screen_tests import render
 
 from engine.config import DisplaySettings, MeterConfig
 from engine.meter import Meter
@@ -46,14 +47,6 @@ def ctx_for(config: MeterConfig = WYE, tr_=tr, **display) -> Context:
 
 def snap(**values: float) -> Snapshot:
     return Snapshot(time=WHEN, values=MappingProxyType(values))
-
-
-def render(screen, snapshot: Snapshot, ctx: Context) -> QImage:
-    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
-    painter = QPainter(image)
-    screen.render(painter, snapshot, ctx)
-    painter.end()
-    return image
 
 
 def labels(screen, snapshot: Snapshot, ctx: Context) -> list[str]:
