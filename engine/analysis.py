@@ -19,7 +19,7 @@ from engine.config import MeterConfig
 from engine.meter import BlockResult, Meter
 from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
-from engine.pq.flicker_meter import FlickerMeter, lamp_for
+from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.quantities import aggregation_rule
 from engine.sources.base import Source
 
@@ -138,7 +138,8 @@ def analyse_source(
             flicker, flicker_note = _flicker_for(result.layout.plan, config, lamp)
         if flicker is not None:
             try:
-                flicker.add(block, _flicker_voltages(result.layout.plan, block))
+                samples = np.concatenate([block.voltage, block.current])
+                flicker.add(block, voltages_of(result.layout.plan, samples))
             except ValueError as exc:  # e.g. fewer than 32 samples a cycle
                 flicker, flicker_note = None, str(exc)
         seen += block.duration
@@ -168,13 +169,6 @@ def _flicker_for(plan, config: MeterConfig, lamp: str | None):
         tuple(q[2:] for q in names),
     )  # fmt: skip
     return meter, None
-
-
-def _flicker_voltages(plan, block) -> np.ndarray:
-    """The voltages flicker is measured on: line-to-neutral, or line-to-line in delta [V]."""
-    names = set(plan.line_to_neutral or plan.line_to_line)
-    mix = np.array([m for q, m in plan.rms if q in names])
-    return mix @ np.concatenate([block.voltage, block.current])
 
 
 def _flicker_report(meter: FlickerMeter | None, note: str | None) -> dict:

@@ -36,6 +36,7 @@ from engine.dsp.frequency import FrequencyState, ten_second_frequency
 from engine.dsp.integrate import window_means
 from engine.measure import Layout, instantaneous_rows, layout_for, measure_windows
 from engine.metering import DemandSet, EnergyRegisters, MinMaxTracker
+from engine.pq.live import LivePowerQuality
 from engine.runtime import limit_blas_threads, tune_allocator
 from engine.snapshot import Snapshot, Waveform
 from engine.sources.base import Source
@@ -79,8 +80,12 @@ class Meter:
     """The measurement pipeline and its state. Only the thread that runs ``process`` changes
     it; ``snapshot``, the requests and their properties are safe from any thread."""
 
-    def __init__(self, config: MeterConfig | None = None) -> None:
+    def __init__(self, config: MeterConfig | None = None, *, power_quality: bool = False) -> None:
+        """``power_quality``: also measure voltage events and flicker for the snapshot (the
+        live panel); reports run them through ``engine.analysis`` instead."""
         self.config = validate(config or MeterConfig())
+        self._pq_enabled = power_quality
+        self._pq: LivePowerQuality | None = None
         tune_allocator()
         limit_blas_threads()
         self.energy = EnergyRegisters()
@@ -195,6 +200,8 @@ class Meter:
             flagged[0], self._gap = True, False
         half_v = np.sqrt(np.maximum(means[:n_rms, n_win:], 0.0))
         half_t = self._datetimes(hc_ends)
+        if self._pq is not None:
+            self._pq.add(block, x, half_t, half_v)
         ticks, self._freq_state = ten_second_frequency(
             rising, self._freq_state, self._sample_rate, 10.0 * self._sample_rate,
             upto=self._next_index - 1,
@@ -266,6 +273,7 @@ class Meter:
             cfg.wiring, v4_measured=block.v4_measured, i4_measured=block.i4_measured
         )
         self._layout = layout_for(plan)
+        self._pq = LivePowerQuality(plan, cfg) if self._pq_enabled else None
         ll = cfg.wiring == "3W-DELTA"
         # Hysteresis: 5 % of the nominal reference peak; below that there is no usable signal.
         level = 0.05 * np.sqrt(2.0) * cfg.nominal_voltage
@@ -368,6 +376,8 @@ class Meter:
         values["FREQ_CYCLE"] = self._clock.last_cycle
         values.update(self.energy.values())
         values.update(self.demand.values())
+        if self._pq is not None:
+            values.update(self._pq.values())
         flags = set()
         if self.test is not None:
             values.update(self.test.values())

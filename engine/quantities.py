@@ -105,6 +105,15 @@ def _build() -> dict[str, Quantity]:
         add(f"U0_{m}", "%", "unbalance", 2)
     add("PHASE_ROTATION", "", "status", 0)  # +1 = ABC, -1 = ACB, 0 = unknown
 
+    # Power quality (IEC 61000-4-15 flicker, IEC 61000-4-30 events) of the live stream
+    for p in PHASES_LN:
+        add(f"PST_{p}", "", "pq", 2)
+        add(f"PLT_{p}", "", "pq", 2)
+    for counter in ("DIP_COUNT", "SWELL_COUNT", "INTERRUPTION_COUNT"):
+        add(counter, "", "pq", 0)
+    add("LAST_EVENT_MAGNITUDE", "%", "pq", 1)
+    add("LAST_EVENT_DURATION", "s", "pq", 3)
+
     # Energy registers
     for m, unit in (("P", "Wh"), ("Q", "varh"), ("S", "VAh")):
         for kind in ("DEL", "REC", "NET", "TOT"):

@@ -10,6 +10,8 @@ keeps the buffer and asks ``keep_from`` what it may drop.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from engine.dsp import crossings as zc
@@ -75,9 +77,14 @@ class WindowClock:
             self._crossings.append((last, 0))
         else:
             return
+        bridged = False
         while newest - 2 * half - last > 1.5 * half:  # silent for more than 1.5 half cycles
             last += half
             self._crossings.append((last, 0))  # direction 0: a timing mark, not a crossing
+            bridged = True
+        if bridged:
+            # When the voltage comes back, take its first crossing whichever way it goes.
+            self._state = replace(self._state, last_direction=0, peak=0.0)
 
     def windows(
         self, held_from: int, last_sample: int

@@ -48,7 +48,7 @@ def run_window(
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
-        meter = Meter(config)
+        meter = Meter(config, power_quality=True)
         language = check_language(language or meter.config.display.language)
         # A live simulated meter keeps the wall-clock time, as a real one does.
         source = open_source(source_spec, start=datetime.now(UTC))

@@ -41,7 +41,7 @@ def demo_snapshot(seconds: float = DEMO_SECONDS) -> Snapshot:
     from engine.meter import Meter
     from engine.sources.simulated import SimulatedSource
 
-    meter = Meter(MeterConfig())
+    meter = Meter(MeterConfig(), power_quality=True)
     source = SimulatedSource(seed=0, start=DEMO_START, block_seconds=1.0)
     meter.run(source, paced=False, seconds=seconds)
     return meter.snapshot

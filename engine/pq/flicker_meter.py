@@ -26,6 +26,14 @@ def lamp_for(nominal_voltage: float) -> str:
     return "120V" if nominal_voltage < 180.0 else "230V"
 
 
+def voltages_of(plan, samples: np.ndarray) -> np.ndarray:
+    """The voltages flicker and events are measured on, from the 8 input rows ``samples``
+    (``engine.wiring.INPUTS``): line-to-neutral, or line-to-line in delta [V]."""
+    names = set(plan.line_to_neutral or plan.line_to_line)
+    mix = np.array([m for q, m in plan.rms if q in names])
+    return mix @ samples
+
+
 class FlickerMeter:
     """Feed blocks (``add``); read ``pst`` records, ``plt`` records and ``pinst_max``."""
 

@@ -1,0 +1,69 @@
+"""Power quality of the live stream, for the snapshot and the panel's PQ screens.
+
+The Meter feeds it each block's corrected voltages and its Urms(1/2) values; it keeps the event
+counters since start, the last event, and flicker (Pst on the 10-min clock, Plt every 2 h),
+and gives them as snapshot values by quantity id (PST_A … PLT_C, DIP_COUNT, SWELL_COUNT,
+INTERRUPTION_COUNT, LAST_EVENT_MAGNITUDE [% of Udin], LAST_EVENT_DURATION [s]).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.blocks import SampleBlock
+from engine.config import MeterConfig
+from engine.pq import Event, EventSettings, VoltageEventMonitor
+from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
+
+#: Snapshot names of the voltage channels, in the wiring's order (the PQ screens label them).
+PHASE_NAMES = ("A", "B", "C")
+
+
+class LivePowerQuality:
+    """Events and flicker of one stream (rebuilt when the wiring or the settings change)."""
+
+    def __init__(self, plan, config: MeterConfig) -> None:
+        self.plan = plan
+        self.monitor = VoltageEventMonitor.for_plan(
+            plan, EventSettings(declared_voltage=config.nominal_voltage),
+            nominal_frequency=config.nominal_frequency,
+        )  # fmt: skip
+        names = plan.line_to_neutral or plan.line_to_line
+        self.flicker: FlickerMeter | None = FlickerMeter(
+            config.nominal_frequency, lamp_for(config.nominal_voltage),
+            tuple(q[2:] for q in names),
+        )  # fmt: skip
+        self.counts = {"dip": 0, "swell": 0, "interruption": 0}
+        self.last: Event | None = None
+
+    def add(self, block: SampleBlock, inputs: np.ndarray, half_times, half_values) -> list[Event]:
+        """One block: ``inputs`` (8, n) corrected samples [V, A], the block's Urms(1/2) times and
+        values; returns the events that ended in it."""
+        ended = self.monitor.feed(half_times, half_values)
+        for event in ended:
+            if event.type in self.counts and event.phase == "POLY":
+                self.counts[event.type] += 1
+                self.last = event
+        if self.flicker is not None:
+            try:
+                self.flicker.add(block, voltages_of(self.plan, inputs))
+            except ValueError:  # e.g. fewer than 32 samples a cycle: no flicker here
+                self.flicker = None
+        return ended
+
+    def values(self) -> dict[str, float]:
+        out = {
+            "DIP_COUNT": float(self.counts["dip"]),
+            "SWELL_COUNT": float(self.counts["swell"]),
+            "INTERRUPTION_COUNT": float(self.counts["interruption"]),
+        }
+        if self.last is not None:
+            out["LAST_EVENT_MAGNITUDE"] = self.last.extreme_pct
+            out["LAST_EVENT_DURATION"] = self.last.duration_s
+        if self.flicker is not None:
+            for kind, records in (("PST", self.flicker.pst), ("PLT", self.flicker.plt)):
+                if records:
+                    latest = records[-1]
+                    for name, phase in zip(PHASE_NAMES, self.flicker.phases, strict=False):
+                        out[f"{kind}_{name}"] = latest[f"{kind}_{phase}"]
+        return out
