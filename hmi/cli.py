@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--lamp", choices=("230V", "120V"), help="flicker reference lamp")
     an.add_argument("--json", action="store_true", help="print the whole report as JSON")
     an.add_argument("--output", help="write the JSON report to this file")
+    an.add_argument("--capture", metavar="DIR", help="write a COMTRADE capture per event into DIR")
+    an.add_argument("--pre-cycles", type=float, default=10, metavar="N",
+                    help="cycles captured before the event start (default 10)")  # fmt: skip
+    an.add_argument("--post-cycles", type=float, default=20, metavar="N",
+                    help="cycles captured after the event start (default 20)")  # fmt: skip
     an.set_defaults(func=cmd_analyze)
 
     rd = sub.add_parser("read", help="run the engine headless and print the last readings")

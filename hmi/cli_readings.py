@@ -72,14 +72,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     )
     seconds = desc.get("samples", 0) / desc.get("sample_rate", 1.0)
     show = sys.stderr.isatty() and seconds > 10.0
-    result = analyse_source(source, config, _progress if show else None, seconds, lamp=args.lamp)
+    for name in ("pre_cycles", "post_cycles"):
+        n = getattr(args, name)
+        if not (math.isfinite(n) and n >= 0):
+            raise InputError(f"--{name.replace('_', '-')} must be >= 0, got {n}")
+    result = analyse_source(
+        source, config, _progress if show else None, seconds, lamp=args.lamp,
+        capture_dir=args.capture, pre_cycles=args.pre_cycles, post_cycles=args.post_cycles,
+    )  # fmt: skip
+    events = [event.to_json() for event in result.events]
+    for record, name in zip(events, result.captures, strict=False):
+        if name is not None:
+            record["capture"] = name
     ids = result.ids
     document = {
         "source": desc,
         "config": config.to_dict(),
         "summary": result.summary,
         # "10cycle" names the IEC 61000-4-30 10/12-cycle interval: 12 cycles on 60 Hz systems.
-        "events": [event.to_json() for event in result.events],
+        "events": events,
         "flicker": result.flicker,
         "intervals": {
             "10cycle": [

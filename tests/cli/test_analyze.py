@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -244,3 +245,71 @@ def test_flicker_of_a_modulated_supply(tmp_path, capsys):
     for phase in "ABC":
         assert flicker["pinst_max"][phase] == pytest.approx(1.0, abs=0.05)
     assert flicker["pst"] == []  # 20 s: no complete 10-min interval
+
+
+def dip_recording(path: Path) -> Path:
+    """Phase A dipping to 50 % from 1.0 s to 1.2 s (64 samples a cycle, 50 Hz, 2 s)."""
+    fs = 64 * 50.0
+    t = np.arange(int(fs * 2.0)) / fs
+    volts = np.array(
+        [np.sqrt(2) * 230 * np.cos(2 * np.pi * 50 * t - k * 2 * np.pi / 3) for k in range(3)]
+    )
+    volts[0, (t >= 1.0) & (t < 1.2)] *= 0.5
+    specs = [
+        ChannelSpec(n, u, n[1])
+        for n, u in zip(("VA", "VB", "VC", "IA", "IB", "IC"), "VVVAAA", strict=True)
+    ]
+    return write_comtrade(path, np.vstack([volts, volts / 10]), specs, fs, START,
+                          file_type="FLOAT32")  # fmt: skip
+
+
+def test_capture_writes_one_comtrade_file_per_event(tmp_path, capsys):
+    """``--capture DIR``: a 2013 BINARY capture per event, triggered at the event's start with
+    10 cycles before and 20 after, named in the event's JSON record."""
+    import comtrade
+
+    cfg = dip_recording(tmp_path / "dip.cfg")
+    out = tmp_path / "captures"
+    report = run_json(capsys, str(cfg), "--nominal-voltage", "230", "--capture", str(out))
+    events = report["events"]
+    sags = [e for e in events if e["type"] != "rvc"]
+    assert {(e["type"], e["phase"]) for e in sags} == {("dip", "A"), ("dip", "POLY")}
+    assert all("capture" not in e for e in events if e["type"] == "rvc")
+    assert sorted(p.name for p in out.glob("*.cfg")) == sorted(e["capture"] for e in sags)
+    fs = 64 * 50.0
+    for e in sags:
+        name = e["capture"]
+        assert name.startswith("event-00") and f"-dip-{e['phase']}-20260301T12000" in name
+        rec = comtrade.Comtrade(use_numpy_arrays=True, use_double_precision=True,
+                                ignore_warnings=True)  # fmt: skip
+        rec.load(str(out / name), str((out / name).with_suffix(".dat")))
+        assert rec.rev_year == "2013" and rec.ft == "BINARY"
+        assert rec.cfg.sample_rates == [[fs, 30 * 64]]
+        assert rec.analog_channel_ids == ["V1", "V2", "V3", "I1", "I2", "I3"]
+        start = datetime.fromisoformat(e["start"]).replace(tzinfo=None)
+        assert rec.trigger_timestamp == start
+        true_start = START.replace(tzinfo=None) + timedelta(seconds=1.0)
+        assert abs((rec.trigger_timestamp - true_start).total_seconds()) <= 0.5 / 50 + 1e-6
+        # the trigger is the event start; the window starts on the nearest sample 10 cycles before
+        assert rec.trigger_time == pytest.approx(10 / 50, abs=0.5 / fs + 1e-6)
+        # The dip is in the capture: the pre-trigger cycles at full voltage, then half of it.
+        va = np.array(rec.analog[0])
+        k = round(rec.trigger_time * fs)
+        assert np.abs(va[: k - 64]).max() == pytest.approx(np.sqrt(2) * 230, rel=1e-3)
+        assert np.abs(va[k + 64 : k + 5 * 64]).max() == pytest.approx(np.sqrt(2) * 115, rel=1e-3)
+
+
+def test_capture_options_set_the_window(tmp_path, capsys):
+    cfg = dip_recording(tmp_path / "dip.cfg")
+    out = tmp_path / "caps"
+    report = run_json(capsys, str(cfg), "--nominal-voltage", "230", "--capture", str(out),
+                      "--pre-cycles", "2", "--post-cycles", "5")  # fmt: skip
+    name = next(e["capture"] for e in report["events"] if e["type"] == "dip")
+    lines = (out / name).read_bytes().decode().split("\r\n")
+    assert lines[lines.index("BINARY") - 3] == f"{64 * 50},{7 * 64}"  # rate, end sample
+
+
+def test_without_capture_no_capture_fields(tmp_path, capsys):
+    cfg = dip_recording(tmp_path / "dip.cfg")
+    events = run_json(capsys, str(cfg), "--nominal-voltage", "230")["events"]
+    assert events and all("capture" not in e for e in events)
