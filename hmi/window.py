@@ -20,28 +20,34 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPainter
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
-from engine.clock import local_time
-from engine.config import ClockSettings, DisplaySettings, MeterConfig
-from engine.snapshot import AlarmSummary, Snapshot
+from engine.config import MeterConfig
+from engine.snapshot import Snapshot
 from hmi.bezel import MODEL, Bezel
 from hmi.bridge import MeterLink
 from hmi.keys import KeyInput
 from hmi.leds import EnergyPulseLed, LedPanel
 from hmi.navigation import Navigator
+from hmi.panel_view import (  # re-exported: they were defined here before the split
+    BACKLIGHT_OFF,  # noqa: F401
+    Unavailable,
+    bell_of,  # noqa: F401
+    panel_image,
+    registry_lookup,
+    report_once,
+    source_time,
+    status_of,
+)
 from hmi.setup_controller import SetupController
 from i18n import LANGUAGES, available, translator
-from screens import registry
-from screens.base import Bell, Context, DataScreen, Screen, Status
-from screens.canvas import BODY, HEIGHT, MISSING, WIDTH, draw_chrome, font
+from screens.base import Context, Screen
+from screens.canvas import HEIGHT, WIDTH
 from screens.editing import EditingScreen
 from screens.setup_lists import RESETS
 
@@ -51,8 +57,6 @@ log = logging.getLogger(__name__)
 FAST_SCREENS = frozenset({"pq.waveform", "pq.phasors"})
 FAST_UPDATE_MS = 200
 LED_UPDATE_MS = 50
-#: How bright a TFT looks with its backlight off (fraction of full light).
-BACKLIGHT_OFF = 0.12
 
 STYLE = """
 #panel { background: #202123; }
@@ -64,86 +68,6 @@ class SnapshotSource(Protocol):
     """Where the window reads the meter from (``EngineBridge``, or a fake in tests)."""
 
     def snapshot(self) -> Snapshot: ...
-
-
-class Unavailable(DataScreen):
-    """Drawn for a screen id that no screen module provides (yet): a title and ``----``."""
-
-    title_key = "hmi.screen_unavailable"
-
-    def __init__(self, screen_id: str) -> None:
-        self.id = screen_id
-
-    def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
-        draw_chrome(painter, ctx.tr(self.title_key), ctx, self.softkeys(snapshot, ctx))
-        painter.setFont(font(20, bold=True))
-        painter.drawText(BODY, Qt.AlignmentFlag.AlignCenter, MISSING)
-
-
-_reported: set[str] = set()  # screen ids already logged as failing (once each)
-
-
-def _report(screen_id: str, what: str) -> None:
-    if screen_id not in _reported:
-        _reported.add(screen_id)
-        log.warning("screen %s %s; showing a placeholder", screen_id, what, exc_info=True)
-
-
-def registry_lookup(screen_id: str) -> Screen:
-    """``screens.registry.get``, or ``Unavailable`` while the screen (or its module) is missing,
-    so that a half-built tree still runs."""
-    try:
-        return registry.get(screen_id)
-    except (KeyError, ImportError):
-        _report(screen_id, "is not available")
-        return Unavailable(screen_id)
-
-
-def source_time(snapshot: Snapshot) -> datetime | None:
-    """The source's time [UTC] the snapshot was taken at; None before the first data."""
-    return snapshot.time if snapshot.values else None
-
-
-def status_of(
-    snapshot: Snapshot,
-    mode: str = "NORM",
-    locked: bool = False,
-    clock: ClockSettings | None = None,
-) -> Status:
-    """The title-bar status: ``mode``, the revenue lock, the bell from the alarm summary, and
-    the meter's local clock: the snapshot's time + TZ and DST offsets + the clock setting of
-    ``clock`` (``engine.clock``; None before the first data: the meter blanks its clock)."""
-    when = source_time(snapshot)
-    local = None if when is None else local_time(when, clock or ClockSettings())
-    return Status(mode=mode, locked=locked, bell=bell_of(snapshot.alarms), clock=local)
-
-
-def bell_of(alarms: AlarmSummary) -> Bell | None:
-    """Filled bell for an active alarm, outline for a historic unacknowledged one."""
-    if alarms.priority is None:
-        return None
-    if alarms.active_unacknowledged or alarms.active_acknowledged:
-        return Bell(alarms.priority, filled=True)
-    if alarms.historic_unacknowledged:
-        return Bell(alarms.priority, filled=False)
-    return None
-
-
-def panel_image(image: QImage, settings: DisplaySettings, backlight: bool = True) -> QImage:
-    """``image`` as the panel shows it: contrast [%] (50 = as drawn) stretches the levels about
-    mid-grey, brightness [%] (80 = as drawn) scales them, a dark backlight dims to
-    ``BACKLIGHT_OFF``. One 256-entry table applied to the RGB bytes (fast for 320 × 240)."""
-    gain = 0.5 + settings.contrast / 100.0
-    light = (0.35 + 0.65 * settings.brightness / 80.0) * (1.0 if backlight else BACKLIGHT_OFF)
-    if gain == 1.0 and light == 1.0:
-        return image
-    levels = np.arange(256, dtype=np.float64)
-    table = np.clip(((levels - 128.0) * gain + 128.0) * light, 0, 255).astype(np.uint8)
-    out = image.convertToFormat(QImage.Format.Format_RGB32)
-    pixels = np.frombuffer(out.bits(), np.uint8).reshape(out.height(), out.bytesPerLine())
-    rgb = pixels[:, : 4 * out.width()].reshape(out.height(), out.width(), 4)
-    rgb[..., :3] = table[rgb[..., :3]]  # bytes B, G, R, then the unused alpha
-    return out
 
 
 class MainWindow(QMainWindow):
@@ -267,7 +191,7 @@ class MainWindow(QMainWindow):
             screen.render(painter, snapshot, ctx)
             return True
         except Exception:
-            _report(screen.id, "failed to draw")
+            report_once(screen.id, "failed to draw")
             return False
         finally:
             painter.end()
