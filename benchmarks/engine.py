@@ -15,40 +15,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-# This script is benchmarks/engine.py: keep its own folder from shadowing the engine package.
-_here = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
+# bench_common before any project import: it takes this folder off sys.path.
+from bench_common import TABLE_HEADER, pqopen_system, signal_blocks, table_row
+from threadpoolctl import threadpool_limits
 
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from engine.config import MeterConfig  # noqa: E402
-from engine.meter import Meter  # noqa: E402
-from engine.sources.scenario import scenario_from_dict  # noqa: E402
-from engine.sources.simulated import SimulatedSource  # noqa: E402
-
-
-def signal_blocks(spc: int, seconds: float) -> list:
-    scenario = scenario_from_dict(
-        {
-            "samples_per_cycle": spc,
-            "frequency": {"nominal": 50, "actual": 49.95},
-            "voltage": {"rms": 230.0, "harmonics": [{"order": 5, "magnitude": 3.0},
-                                                    {"order": 7, "magnitude": 2.0}]},
-            "neutral": {"current_measured": True, "voltage_measured": True},
-        }
-    )  # fmt: skip
-    source = SimulatedSource(scenario, block_seconds=1.0)
-    blocks = []
-    for block in source.blocks():
-        blocks.append(block)
-        if len(blocks) * block.duration >= seconds:
-            return blocks
-    raise AssertionError("unreachable")
+from engine.config import MeterConfig
+from engine.meter import Meter
 
 
 def ours(blocks: list) -> float:
@@ -61,19 +35,10 @@ def ours(blocks: list) -> float:
 
 
 def pqopen(blocks: list) -> float | None:
-    try:
-        from daqopen.channelbuffer import AcqBuffer
-        from pqopen.powersystem import PowerSystem
-    except ImportError:
+    built = pqopen_system(blocks[0].sample_rate)
+    if built is None:
         return None
-    fs = blocks[0].sample_rate
-    size = int(4 * fs)
-    u = [AcqBuffer(size, dtype=np.float64) for _ in range(3)]
-    i = [AcqBuffer(size, dtype=np.float64) for _ in range(3)]
-    system = PowerSystem(zcd_channel=u[0], input_samplerate=fs, nominal_frequency=50.0)
-    for k in range(3):
-        system.add_phase(u_channel=u[k], i_channel=i[k])
-    system.enable_harmonic_calculation(50)
+    system, u, i = built
 
     def feed(block) -> None:
         for k in range(3):
@@ -95,16 +60,13 @@ def main() -> None:
     args = parser.parse_args()
     with threadpool_limits(limits=1):
         print(f"engine real-time factor, median of {args.repeats} runs of {args.seconds:g} s")
-        print(f"{'samples/cycle':>14} {'ion7400-hmi':>12} {'pqopen-lib':>11} {'ratio':>7}")
+        print(TABLE_HEADER)
         for spc in (128, 256, 512):
             blocks = signal_blocks(spc, args.seconds)
             ours_rtf = statistics.median(ours(blocks) for _ in range(args.repeats))
             runs = [pqopen(blocks) for _ in range(args.repeats)]
-            if runs[0] is None:
-                print(f"{spc:>14} {ours_rtf:>11.0f}x {'(absent)':>11} {'':>7}")
-                continue
-            theirs = statistics.median(runs)
-            print(f"{spc:>14} {ours_rtf:>11.0f}x {theirs:>10.0f}x {ours_rtf / theirs:>6.2f}x")
+            theirs = None if runs[0] is None else statistics.median(runs)
+            print(table_row(spc, ours_rtf, theirs))
 
 
 if __name__ == "__main__":

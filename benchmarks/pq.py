@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-# benchmarks/engine.py sits beside this script: keep the folder from shadowing the package.
-_here = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
+import numpy as np
 
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
+# bench_common before any project import: it takes this folder off sys.path.
+from bench_common import TABLE_HEADER, new_buffer, pqopen_system, signal_blocks, table_row
+from threadpoolctl import threadpool_limits
 
-from engine.analysis import analyse_source  # noqa: E402
-from engine.config import MeterConfig  # noqa: E402
-from engine.sources.scenario import scenario_from_dict  # noqa: E402
-from engine.sources.simulated import SimulatedSource  # noqa: E402
+from engine.analysis import analyse_source
+from engine.config import MeterConfig
+
+FLICKER = [{"frequency": 58.8, "magnitude": 0.2}]  # an interharmonic: a little flicker
 
 
 class Recorded:
@@ -49,28 +46,6 @@ class Recorded:
         pass
 
 
-def signal_blocks(spc: int, seconds: float) -> list:
-    scenario = scenario_from_dict(
-        {
-            "samples_per_cycle": spc,
-            "frequency": {"nominal": 50, "actual": 49.95},
-            "voltage": {
-                "rms": 230.0,
-                "harmonics": [{"order": 5, "magnitude": 3.0}, {"order": 7, "magnitude": 2.0}],
-                "interharmonics": [{"frequency": 58.8, "magnitude": 0.2}],  # a little flicker
-            },
-            "neutral": {"current_measured": True, "voltage_measured": True},
-        }
-    )
-    source = SimulatedSource(scenario, block_seconds=1.0)
-    blocks = []
-    for block in source.blocks():
-        blocks.append(block)
-        if len(blocks) >= seconds:
-            return blocks
-    raise AssertionError("unreachable")
-
-
 def ours(blocks: list) -> float:
     t0 = time.process_time()
     analyse_source(Recorded(blocks, 50.0), MeterConfig())
@@ -78,21 +53,14 @@ def ours(blocks: list) -> float:
 
 
 def pqopen(blocks: list) -> float | None:
-    try:
-        from daqopen.channelbuffer import AcqBuffer
-        from pqopen.powersystem import PowerSystem
-    except ImportError:
-        return None
     fs = blocks[0].sample_rate
-    u = [AcqBuffer(int(4 * fs), dtype=np.float64) for _ in range(3)]
-    i = [AcqBuffer(int(4 * fs), dtype=np.float64) for _ in range(3)]
-    system = PowerSystem(zcd_channel=u[0], input_samplerate=fs, nominal_frequency=50.0)
-    for k in range(3):
-        system.add_phase(u_channel=u[k], i_channel=i[k])
+    built = pqopen_system(fs)
+    if built is None:
+        return None
+    system, u, i = built
     # Its flicker needs the absolute time of every sample [µs], in a buffer of its own.
-    clock = AcqBuffer(int(4 * fs), dtype=np.float64)
+    clock = new_buffer(fs)
     system.enable_nper_abs_time_sync(clock, interval_sec=600)
-    system.enable_harmonic_calculation(50)
     system.enable_fluctuation_calculation(nominal_voltage=230)
     start_us = blocks[0].start.timestamp() * 1e6
     t0 = time.process_time()
@@ -113,16 +81,13 @@ def main() -> None:
     args = parser.parse_args()
     with threadpool_limits(limits=1):
         print(f"PQ real-time factor, median of {args.repeats} runs of {args.seconds:g} s")
-        print(f"{'samples/cycle':>14} {'ion7400-hmi':>12} {'pqopen-lib':>11} {'ratio':>7}")
+        print(TABLE_HEADER)
         for spc in (256, 512):
-            blocks = signal_blocks(spc, args.seconds)
+            blocks = signal_blocks(spc, args.seconds, FLICKER)
             rtf = statistics.median(ours(blocks) for _ in range(args.repeats))
             runs = [pqopen(blocks) for _ in range(args.repeats)]
-            if runs[0] is None:
-                print(f"{spc:>14} {rtf:>11.0f}x {'(absent)':>11}")
-                continue
-            theirs = statistics.median(runs)
-            print(f"{spc:>14} {rtf:>11.0f}x {theirs:>10.0f}x {rtf / theirs:>6.2f}x")
+            theirs = None if runs[0] is None else statistics.median(runs)
+            print(table_row(spc, rtf, theirs))
 
 
 if __name__ == "__main__":

@@ -16,14 +16,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-# benchmarks/engine.py sits beside this script: keep the folder from shadowing the package.
-_here = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
+import bench_common  # noqa: F401  first: keeps benchmarks/engine.py from shadowing `engine`
 
-from hmi.screenshot import demo_snapshot, ensure_gui_application, render  # noqa: E402
-from screens import registry  # noqa: E402
+from hmi.screenshot import demo_snapshot, ensure_gui_application, render
+from screens import registry
 
 # Runs in a fresh process: the window as `ion7400-hmi` opens it, timed until the TFT widget
 # has painted a frame drawn from live values.
