@@ -18,11 +18,12 @@ import numpy as np
 
 from engine.blocks import SampleBlock
 from engine.comtrade.writer import ChannelSpec
-from engine.config import MeterConfig
+from engine.config import CHANNELS, MeterConfig
 from engine.meter import BlockResult, Meter
 from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
 from engine.pq.capture import WaveformCapture, capture_name, write
+from engine.pq.direction import DirectionFinder
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.quantities import aggregation_rule
 from engine.sources.base import Source
@@ -106,6 +107,7 @@ def analyse_source(
     aggregator: Aggregator | None = None
     monitor: VoltageEventMonitor | None = None
     events: list[Event] = []
+    directions: _Directions | None = None
     flicker: FlickerMeter | None = None
     flicker_note: str | None = None
     aggregates: dict[str, list[dict]] = {kind: [] for kind in REPORTED}
@@ -116,7 +118,7 @@ def analyse_source(
     layout = None
 
     def collect(result: BlockResult) -> None:
-        nonlocal layout, aggregator, monitor
+        nonlocal layout, aggregator, monitor, directions
         if aggregator is None or result.layout is not layout:
             if aggregator is not None:
                 merge(aggregator.flush())
@@ -126,8 +128,10 @@ def analyse_source(
                 EventSettings(declared_voltage=config.nominal_voltage),
                 nominal_frequency=config.nominal_frequency,
             )
+            directions = _Directions(result.layout.plan, config, source.sample_rate)
         layout = result.layout
         ended = monitor.feed(result.half_cycle_time, result.half_cycle)
+        directions.watch(ended, monitor.in_progress(), len(events))
         events.extend(ended)
         if captures is not None:
             captures.events(ended, monitor.in_progress())
@@ -152,6 +156,8 @@ def analyse_source(
         if captures is not None:
             captures.add(block)
         result = meter.process(block)
+        if directions is not None:
+            directions.add(block, events)
         collect(result)
         if flicker is None and flicker_note is None:
             flicker, flicker_note = _flicker_for(result.layout.plan, config, lamp)
@@ -167,6 +173,7 @@ def analyse_source(
     if layout is None:
         return Analysis((), [], np.empty((0, 0)), np.empty(0, dtype=bool), {})
     merge(aggregator.flush())
+    directions.finish(events)
     if captures is not None:
         captures.finish()
     data = np.concatenate(rows) if rows else np.empty((0, len(layout.ids)))
@@ -268,6 +275,56 @@ class _EventCaptures:
                 write(capture, self.directory, self.names[key][: -len(".cfg")])
             else:
                 del self.names[key]
+
+
+class _Directions:
+    """The disturbance direction of each dip, swell and interruption (``engine.pq.direction``).
+
+    An event is reported when it ends, but its direction comes from the samples around its
+    start: the finder watches it from the block where it is first seen in progress, and the
+    ended event's place in the list is filled in once the samples after its start are in.
+    """
+
+    def __init__(self, plan, config: MeterConfig, sample_rate: float) -> None:
+        from engine.pq import voltage_channels
+
+        wye = bool(plan.line_to_neutral)
+        phases = tuple(p for p, _ in voltage_channels(plan)) if wye else ("A", "B", "C")
+        self.k = len(phases)
+        # Polarity as configured, so that "downstream" is the meter's delivered direction.
+        sign = [-1.0 if config.channels[c].inverted else 1.0 for c in CHANNELS]
+        self.v_sign = np.array(sign[: self.k])[:, None]
+        self.i_sign = np.array(sign[4 : 4 + self.k])[:, None]
+        self.finder = DirectionFinder(sample_rate, config.nominal_frequency, phases, wye)
+        self.unresolved: list[int] = []  # places in the event list still without a direction
+
+    def add(self, block: SampleBlock, events: list[Event]) -> None:
+        self.finder.add(
+            block.start, block.first_index,
+            block.voltage[: self.k] * self.v_sign, block.current[: self.k] * self.i_sign,
+        )  # fmt: skip
+        self._fill(events)
+
+    def watch(self, ended: list[Event], in_progress: list[Event], first: int) -> None:
+        for e in (*in_progress, *ended):
+            self.finder.watch(e)
+        self.unresolved += [first + k for k, e in enumerate(ended) if e.type != "rvc"]
+
+    def _fill(self, events: list[Event], final: bool = False) -> None:
+        left = []
+        for k in self.unresolved:
+            done = self.finder.resolved(events[k])
+            if done is None and not final:
+                left.append(k)
+                continue
+            if done is not None:
+                events[k] = done
+            self.finder.forget(events[k])
+        self.unresolved = left
+
+    def finish(self, events: list[Event]) -> None:
+        """Fill what can be; an event whose start is too near the end stays "unknown"."""
+        self._fill(events, final=True)
 
 
 def _spec(name, unit, phase, primary, secondary_ratio, secondary: bool) -> ChannelSpec:
