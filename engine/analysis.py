@@ -53,30 +53,26 @@ class Analysis:
 
 def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
     """Aggregate window rows into one value per quantity id (see the module docstring)."""
-    summary: dict[str, float] = {}
     if len(rows) == 0:
         return {q: float("nan") for q in ids}
-    col = {q: i for i, q in enumerate(ids)}
+    rules = np.array([aggregation_rule(q) for q in ids])
+    valid = ~np.isnan(rows)
+    count = valid.sum(axis=0)
+    x = np.where(valid, rows, 0.0)
     with np.errstate(all="ignore"):
-        for q, i in col.items():
-            x = rows[:, i]
-            x = x[~np.isnan(x)]
-            if x.size == 0:
-                summary[q] = float("nan")
-                continue
-            rule = aggregation_rule(q)
-            if rule == "rms":
-                summary[q] = float(np.sqrt(np.mean(x * x)))
-            elif rule == "angle":
-                summary[q] = float(np.degrees(np.angle(np.mean(np.exp(1j * np.radians(x))))))
-            else:
-                summary[q] = float(np.mean(x))
-        for q in ids:
-            if aggregation_rule(q) == "pf":
-                phase = q[3:]
-                p, s = summary.get(f"P_{phase}"), summary.get(f"S_{phase}")
-                if p is not None and s is not None and s != 0:
-                    summary[q] = p / s
+        values = x.sum(axis=0) / count  # "mean" (and "pf" before its own rule below)
+        rms = rules == "rms"
+        values[rms] = np.sqrt((x[:, rms] ** 2).sum(axis=0) / count[rms])
+        angle = rules == "angle"
+        turns = np.where(valid[:, angle], np.exp(1j * np.radians(rows[:, angle])), 0.0)
+        values[angle] = np.degrees(np.angle(turns.sum(axis=0) / count[angle]))
+    values[count == 0] = np.nan
+    summary = dict(zip(ids, values.tolist(), strict=True))
+    for q in np.array(ids)[rules == "pf"]:
+        phase = q[3:]
+        p, s = summary.get(f"P_{phase}"), summary.get(f"S_{phase}")
+        if p is not None and s is not None and s != 0:
+            summary[q] = p / s
     return summary
 
 
@@ -163,8 +159,7 @@ def analyse_source(
             flicker, flicker_note = _flicker_for(result.layout.plan, config, lamp)
         if flicker is not None:
             try:
-                samples = np.concatenate([block.voltage, block.current])
-                flicker.add(block, voltages_of(result.layout.plan, samples))
+                flicker.add(block, voltages_of(result.layout.plan, block.voltage))
             except ValueError as exc:  # e.g. fewer than 32 samples a cycle
                 flicker, flicker_note = None, str(exc)
         seen += block.duration
@@ -293,16 +288,12 @@ class _Directions:
         self.k = len(phases)
         # Polarity as configured, so that "downstream" is the meter's delivered direction.
         sign = [-1.0 if config.channels[c].inverted else 1.0 for c in CHANNELS]
-        self.v_sign = np.array(sign[: self.k])[:, None]
-        self.i_sign = np.array(sign[4 : 4 + self.k])[:, None]
-        self.finder = DirectionFinder(sample_rate, config.nominal_frequency, phases, wye)
+        signs = sign[: self.k] + sign[4 : 4 + self.k]
+        self.finder = DirectionFinder(sample_rate, config.nominal_frequency, phases, wye, signs)
         self.unresolved: list[int] = []  # places in the event list still without a direction
 
     def add(self, block: SampleBlock, events: list[Event]) -> None:
-        self.finder.add(
-            block.start, block.first_index,
-            block.voltage[: self.k] * self.v_sign, block.current[: self.k] * self.i_sign,
-        )  # fmt: skip
+        self.finder.add(block.start, block.first_index, block.voltage, block.current)
         self._fill(events)
 
     def watch(self, ended: list[Event], in_progress: list[Event], first: int) -> None:

@@ -101,7 +101,12 @@ def _bin_terms(m: int, centre: tuple[int, ...]) -> tuple[np.ndarray, ...]:
 
 
 def _leakage_model(
-    bins: np.ndarray, sin_k: np.ndarray, cos_k: np.ndarray, tones: np.ndarray, m: int
+    bins: np.ndarray,
+    sin_k: np.ndarray,
+    cos_k: np.ndarray,
+    tones: np.ndarray,
+    m: int,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """How tones at ``tones`` [bins] show in the M-sample DFT at integer ``bins``.
 
@@ -114,7 +119,8 @@ def _leakage_model(
 
     ``tones`` are the ac tones (h >= 1). Returns (real, imag) parts of the model matrix, shape
     (len(bins), 1 + 2·len(tones)), acting on the real unknowns [a_0, Re a_1.., Im a_1..]
-    (a_0 the dc value, which shows in bin 0 only).
+    (a_0 the dc value, which shows in bin 0 only), written into ``out`` when given (saves
+    copying the matrices, which are the largest arrays of the analysis).
     """
     n_bins, n_tones = len(bins), len(tones)
     turn = (m - 1) / m
@@ -132,8 +138,9 @@ def _leakage_model(
     summ = inv_plus + inv_minus
 
     # Re a column: T-·inv+ + T+·inv- ; Im a column: j·(T-·inv+ - T+·inv-).
-    real = np.empty((n_bins, 1 + 2 * n_tones))
-    imag = np.empty_like(real)
+    if out is None:
+        out = (np.empty((n_bins, 1 + 2 * n_tones)), np.empty((n_bins, 1 + 2 * n_tones)))
+    real, imag = out
     real[:, 0] = bins == 0
     imag[:, 0] = 0.0
     np.multiply(diff, t_re, out=real[:, 1 : 1 + n_tones])
@@ -201,8 +208,7 @@ def analyse_windows(
         bins, sin_k, cos_k, b_conj = _bin_terms(m, tuple(np.rint(tones).astype(int).tolist()))
         # Measured bins, divided by the bin factor B_k the model leaves out (|B_k| = 1).
         measured = (spectrum[w][:, bins] * (b_conj / m)).T  # (bins, channels)
-        real, imag = _leakage_model(bins, sin_k, cos_k, tones[1:], m)
-        models[w, 0], models[w, 1] = real, imag
+        real, imag = _leakage_model(bins, sin_k, cos_k, tones[1:], m, out=models[w])
         # Square real system: Re of every centre bin, Im of every centre bin but dc (always 0).
         rhs[w, :n], rhs[w, n:] = measured[:n].real, measured[1:n].imag
         neighbours[w, 0], neighbours[w, 1] = measured[n:].real, measured[n:].imag

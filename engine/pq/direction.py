@@ -32,7 +32,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from engine.buffer import SampleBuffer
 from engine.pq.events import Event
 
 __all__ = ["Direction", "DirectionFinder", "disturbance_direction"]
@@ -139,11 +138,13 @@ def disturbance_direction(
 class DirectionFinder:
     """The direction of each dip, swell and interruption of a stream, from its samples.
 
-    Feed every block's voltage and current samples (rows V1..V3, I1..I3 with the CT polarity
-    applied) with ``add``; ``watch`` an event as soon as it is seen (in progress or ended);
-    ``resolved(event)`` returns the event with ``direction`` and ``confidence`` filled once the
-    samples after its start have arrived (``None`` before). The history kept is a few cycles
-    plus two blocks, so memory does not grow. ``phases``: the names of the rows ("A", "B", "C").
+    Feed every block's voltage and current samples (rows V1..V3, I1..I3, in the meter's
+    delivered direction: ``signs`` multiplies the rows, e.g. -1 for an inverted CT) with
+    ``add``; ``watch`` an event as soon as it is seen (in progress or ended); ``resolved(event)``
+    returns the event with ``direction`` and ``confidence`` filled once the samples after its
+    start have arrived (``None`` before). The blocks themselves are kept, not copied (a few
+    cycles plus two blocks), so memory does not grow and feeding costs nothing. ``phases``:
+    the names of the rows ("A", "B", "C").
     """
 
     def __init__(
@@ -152,36 +153,40 @@ class DirectionFinder:
         frequency: float,
         phases: Sequence[str] = ("A", "B", "C"),
         line_to_neutral: bool = True,
+        signs: Sequence[float] | None = None,
     ) -> None:
         self.sample_rate, self.frequency = sample_rate, frequency
         self.phases = tuple(phases)
         self.line_to_neutral = line_to_neutral
-        self._buffer = SampleBuffer(2 * len(self.phases), 1 << 12)
-        self._first = 0  # absolute index of the buffer's first sample
+        k = len(self.phases)
+        self._signs = np.ones((2 * k, 1)) if signs is None else np.asarray(signs, float)[:, None]
+        self._blocks: list[tuple[int, np.ndarray, np.ndarray]] = []  # (first index, v, i)
+        self._end = 0  # absolute index one past the last sample held
         self._origin: datetime | None = None  # time of absolute sample 0
         self._largest_block = 0
         self._waiting: dict[tuple, int] = {}  # event key -> onset sample, waiting for samples
         self._found: dict[tuple, Direction] = {}
 
     def add(self, start: datetime, first_index: int, voltage: np.ndarray, current: np.ndarray):
-        """Append one block: ``voltage``, ``current`` (phases, n) [V], [A] from ``first_index``
+        """Hold one block: ``voltage``, ``current`` (phases, n) [V], [A] from ``first_index``
         (absolute sample index) at time ``start``. A gap restarts the history."""
         n = voltage.shape[1]
-        if self._origin is None or first_index != self._first + len(self._buffer):
-            self._buffer.clear()
-            self._first = first_index
+        if self._origin is None or first_index != self._end:
+            self._blocks.clear()
             self._origin = start - timedelta(seconds=first_index / self.sample_rate)
-        view = self._buffer.append(n)
-        view[: len(self.phases)] = voltage
-        view[len(self.phases) :] = current
+        self._blocks.append((first_index, voltage, current))
+        self._end = first_index + n
         self._largest_block = max(self._largest_block, n)
         self._resolve()
         cycle = self.sample_rate / self.frequency
         keep = round((PRE_CYCLES + PRE_GAP_CYCLES + 1) * cycle) + 2 * self._largest_block
-        drop = len(self._buffer) - keep
-        if drop > 0:
-            self._buffer.drop(drop)
-            self._first += drop
+        while len(self._blocks) > 1 and self._end - self._blocks[1][0] >= keep:
+            self._blocks.pop(0)
+
+    @property
+    def held(self) -> int:
+        """Samples held."""
+        return self._end - self._blocks[0][0] if self._blocks else 0
 
     def watch(self, event: Event) -> None:
         """Find ``event``'s direction as soon as its samples are here (RVCs are not watched)."""
@@ -211,21 +216,22 @@ class DirectionFinder:
     def _resolve(self) -> None:
         cycle = self.sample_rate / self.frequency
         need_after = round(DURING_CYCLES * cycle)
-        end = self._first + len(self._buffer)
         for key, onset in list(self._waiting.items()):
-            if onset + need_after > end:
+            if onset + need_after > self._end:
                 continue  # not yet all here
             del self._waiting[key]
-            _, phase, _ = key
-            data = self._buffer.data
             k = len(self.phases)
+            phase = key[1]
             rows = [self.phases.index(phase)] if (
                 self.line_to_neutral and phase in self.phases
             ) else list(range(k))  # fmt: skip
+            first = self._blocks[0][0]
+            both = np.hstack([np.vstack([v[:k], i[:k]]) for _, v, i in self._blocks])
+            both *= self._signs
             try:
                 self._found[key] = disturbance_direction(
-                    data[rows], data[[k + r for r in rows]], self.sample_rate, self.frequency,
-                    onset - self._first,
+                    both[rows], both[[k + r for r in rows]], self.sample_rate, self.frequency,
+                    onset - first,
                 )  # fmt: skip
             except ValueError:  # the pre-event samples are gone (a gap, the stream's start)
                 self._found[key] = UNKNOWN

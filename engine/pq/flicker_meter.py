@@ -26,12 +26,18 @@ def lamp_for(nominal_voltage: float) -> str:
     return "120V" if nominal_voltage < 180.0 else "230V"
 
 
-def voltages_of(plan, samples: np.ndarray) -> np.ndarray:
-    """The voltages flicker and events are measured on, from the 8 input rows ``samples``
-    (``engine.wiring.INPUTS``): line-to-neutral, or line-to-line in delta [V]."""
+def voltages_of(plan, voltage: np.ndarray) -> np.ndarray:
+    """The voltages flicker and events are measured on, from the input rows V1..V4
+    ``voltage`` (4, n) [V]: line-to-neutral, or line-to-line in delta [V]."""
     names = set(plan.line_to_neutral or plan.line_to_line)
     mix = np.array([m for q, m in plan.rms if q in names])
-    return mix @ samples
+    if mix[:, 4:].any():
+        raise ValueError("flicker voltages must not depend on current inputs")
+    mix = mix[:, :4]
+    picked = np.flatnonzero(mix == 1.0)
+    if np.count_nonzero(mix) == len(mix) and len(picked) == len(mix):
+        return voltage[picked % 4]  # each voltage is one input row as it is (wye): no arithmetic
+    return mix @ voltage
 
 
 class FlickerMeter:

@@ -46,7 +46,7 @@ class LivePowerQuality:
                 self.last = event
         if self.flicker is not None:
             try:
-                self.flicker.add(block, voltages_of(self.plan, inputs))
+                self.flicker.add(block, voltages_of(self.plan, inputs[:4]))
             except ValueError:  # e.g. fewer than 32 samples a cycle: no flicker here
                 self.flicker = None
         return ended

@@ -178,5 +178,5 @@ def test_finder_history_is_bounded_and_resolves_late_watches():
                    v[:, first : first + 640], i[:, first : first + 640])  # fmt: skip
         if first == round(5.1 * FS):  # seen in the block after the one it starts in
             finder.watch(event)
-        assert len(finder._buffer) <= 6 * CYCLE + 2 * 640
+        assert finder.held <= 5 * CYCLE + 3 * 640
     assert finder.resolved(event).direction == "downstream"
