@@ -17,13 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from engine.blocks import SampleBlock
-from engine.comtrade.writer import ChannelSpec
 from engine.config import CHANNELS, MeterConfig
 from engine.meter import BlockResult, Meter
 from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
-from engine.pq.capture import WaveformCapture, capture_name, write
 from engine.pq.direction import DirectionFinder
+from engine.pq.event_capture import EventCapturer
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.quantities import aggregation_rule
 from engine.sources.base import Source
@@ -96,7 +95,7 @@ def analyse_source(
     ``capture_dir``, every dip, swell and interruption triggers a waveform capture at its start
     (``pre_cycles`` before, ``post_cycles`` after), written there as COMTRADE 2013 BINARY.
     """
-    captures = _EventCaptures(Path(capture_dir), config, pre_cycles, post_cycles) if (
+    captures = EventCapturer(Path(capture_dir), config, pre_cycles, post_cycles) if (
         capture_dir is not None
     ) else None  # fmt: skip
     meter = Meter(config)
@@ -181,95 +180,8 @@ def analyse_source(
         aggregates=aggregates,
         events=events,
         flicker=_flicker_report(flicker, flicker_note),
-        captures=[captures.names.get(_key(e)) for e in events] if captures is not None else [],
+        captures=[captures.name_of(e) for e in events] if captures is not None else [],
     )
-
-
-def _key(event: Event) -> tuple:
-    return (event.type, event.phase, event.start)
-
-
-class _EventCaptures:
-    """A waveform capture per dip, swell and interruption, triggered at the event's start.
-
-    The monitor reports an event when it ends, so the capture is triggered as soon as the
-    event shows up: among the events in progress after the block where it starts, or, for an
-    event that starts and ends in one block, among the ended ones. The capture's history holds
-    ``pre_cycles`` plus two blocks, so either way the pre-trigger samples are still there.
-    Files are numbered in the order the events start.
-    """
-
-    def __init__(self, directory: Path, config: MeterConfig, pre: float, post: float) -> None:
-        self.directory, self.config, self.pre, self.post = directory, config, pre, post
-        self.capture: WaveformCapture | None = None
-        self.rows: list[tuple[str, int]] = []
-        self.names: dict[tuple, str] = {}  # event key -> .cfg file name
-        self.pending: dict[str, tuple] = {}  # capture reason -> event key
-        self.count = 0
-        self.ended: set[tuple] = set()
-
-    def _start(self, block: SampleBlock) -> None:
-        c = self.config
-        secondary = block.scale == "secondary"
-        specs: list[ChannelSpec] = []
-        self.rows = []
-        for k, phase in enumerate("ABC"):
-            self.rows.append(("voltage", k))
-            specs.append(_spec(f"V{k + 1}", "V", phase, c.pt_primary, c.pt_secondary, secondary))
-        if block.v4_measured:
-            self.rows.append(("voltage", 3))
-            specs.append(_spec("V4", "V", "N", c.pt_primary, c.pt_secondary, secondary))
-        for k, phase in enumerate("ABC"):
-            self.rows.append(("current", k))
-            specs.append(_spec(f"I{k + 1}", "A", phase, c.ct_primary, c.ct_secondary, secondary))
-        if block.i4_measured:
-            self.rows.append(("current", 3))
-            specs.append(
-                _spec("I4", "A", "N", c.i4_ct_primary, c.i4_ct_secondary, secondary)
-            )  # fmt: skip
-        n_dig = 0 if block.digital is None else np.atleast_2d(block.digital).shape[0]
-        self.capture = WaveformCapture(
-            block.sample_rate, c.nominal_frequency, self.pre, self.post, specs,
-            tuple(f"DI{k + 1}" for k in range(n_dig)),
-        )  # fmt: skip
-
-    def add(self, block: SampleBlock) -> None:
-        if self.capture is None:
-            self._start(block)
-        samples = np.stack([getattr(block, kind)[k] for kind, k in self.rows])
-        self._write(self.capture.add(block, samples))
-
-    def events(self, ended: list[Event], in_progress: list[Event]) -> None:
-        seen = [e for e in (*in_progress, *ended) if e.type != "rvc"]
-        self.ended.update(_key(e) for e in ended)
-        for e in sorted(seen, key=lambda e: e.start):
-            key = _key(e)
-            if key in self.names or key in self.pending.values():
-                continue
-            self.count += 1
-            name = capture_name(self.count, e.type, e.phase, e.start) + ".cfg"
-            reason = f"{e.type} {e.phase} at {e.start.isoformat()}"
-            self.pending[reason] = key
-            self.names[key] = name
-            self._write(self.capture.trigger(e.start, reason))
-
-    def _write(self, done) -> None:
-        for capture in done:
-            key = self.pending.pop(capture.reason)
-            write(capture, self.directory, self.names[key][: -len(".cfg")])
-
-    def finish(self) -> None:
-        """Write the captures still waiting (cut short at the end of the recording) of the
-        events that ended. An event still open at the end is not reported: its capture is
-        dropped if still waiting (one completed earlier has been written already)."""
-        if self.capture is None:
-            return
-        for capture in self.capture.finish():
-            key = self.pending.pop(capture.reason)
-            if key in self.ended:
-                write(capture, self.directory, self.names[key][: -len(".cfg")])
-            else:
-                del self.names[key]
 
 
 class _Directions:
@@ -316,13 +228,6 @@ class _Directions:
     def finish(self, events: list[Event]) -> None:
         """Fill what can be; an event whose start is too near the end stays "unknown"."""
         self._fill(events, final=True)
-
-
-def _spec(name, unit, phase, primary, secondary_ratio, secondary: bool) -> ChannelSpec:
-    """A capture channel: values as the source gives them, primary or secondary."""
-    if secondary:
-        return ChannelSpec(name, unit, phase, primary=primary, secondary=secondary_ratio, ps="S")
-    return ChannelSpec(name, unit, phase)
 
 
 def _flicker_for(plan, config: MeterConfig, lamp: str | None):

@@ -19,6 +19,7 @@ from __future__ import annotations
 from engine.config_changes import PASSWORD_MASK, Change, diff_configs
 from engine.config_file import (
     default_config_path,
+    default_data_dir,
     load_config,
     load_or_default,
     save_config,
@@ -50,6 +51,6 @@ __all__ = [
     "SECTIONS", "WIRINGS",
     "Change", "ChannelCorrection", "ClockSettings", "CommsSettings", "DisplaySettings",
     "MeterConfig", "Nameplate", "RevenueLock", "Rule", "SecuritySettings", "allowed",
-    "default_config_path", "diff_configs", "load_config", "load_or_default", "save_config",
-    "validate",
+    "default_config_path", "default_data_dir", "diff_configs", "load_config", "load_or_default",
+    "save_config", "validate",
 ]  # fmt: skip

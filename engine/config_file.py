@@ -38,6 +38,16 @@ def default_config_path() -> Path:
     return Path(base) / "ion7400-hmi" / "config.toml"
 
 
+def default_data_dir() -> Path:
+    """Where the emulated meter keeps what it records (waveform captures, later its logs)
+    unless ``--data-dir`` says otherwise: $ION7400_DATA_DIR, else the user's data directory
+    ($XDG_DATA_HOME or ~/.local/share)/ion7400-hmi."""
+    if os.environ.get("ION7400_DATA_DIR"):
+        return Path(os.environ["ION7400_DATA_DIR"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ion7400-hmi"
+
+
 # -- tables -> MeterConfig -------------------------------------------------------------------
 
 

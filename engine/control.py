@@ -57,7 +57,7 @@ STREAM_SETTINGS = frozenset(
 #: Settings whose change makes the last published readings meaningless (other quantities, or
 #: another window length): they are dropped until the first new window.
 LAYOUT_SETTINGS = frozenset({"wiring", "nominal_frequency"})
-EVENT_KINDS = ("config", "reset", "test_mode", "revenue_lock")
+EVENT_KINDS = ("config", "reset", "test_mode", "revenue_lock", "capture")
 #: How many engine events ``Meter.events`` keeps.
 MAX_EVENTS = 1000
 
@@ -107,7 +107,12 @@ class SetRevenueLock:
     active: bool
 
 
-Command = Reconfigure | Reset | SetTestMode | SetRevenueLock
+@dataclass(frozen=True)
+class CaptureWaveform:
+    pass
+
+
+Command = Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform
 
 
 # -- configuration differences -------------------------------------------------------------------
@@ -214,7 +219,8 @@ class MeterControl:
     def reset(self, kind: str) -> None:
         """Queue a reset of ``kind`` (``RESET_KINDS``; ``"master"`` is all of them).
         ``RevenueLocked`` for ``LOCKED_RESETS`` while locked, ``ValueError`` for another kind.
-        ``"logs"`` and ``"disturbance"`` are only recorded (the engine keeps neither yet)."""
+        ``"disturbance"`` (and ``"master"``) zero the live event counters; ``"logs"`` is only
+        recorded (the engine keeps no log yet)."""
         if kind not in RESET_KINDS:
             raise ValueError(f"reset: {kind!r} is not one of {', '.join(RESET_KINDS)}")
         with self._lock:
@@ -233,6 +239,12 @@ class MeterControl:
             if on != self._test_mode:
                 self._test_mode = on
                 self._pending.append(SetTestMode(on))
+
+    def capture(self) -> None:
+        """Queue a manual waveform capture, triggered at the start of the next block; its file
+        name is recorded as a ``capture`` event."""
+        with self._lock:
+            self._pending.append(CaptureWaveform())
 
     def set_revenue_lock(self, active: bool) -> None:
         """The lock is in force for requests at once; its event and, when locking, the end of
@@ -260,6 +272,8 @@ class MeterControl:
                 self._apply_reset(meter, cmd.kind, time)
             elif isinstance(cmd, SetTestMode):
                 self._apply_test_mode(meter, cmd.on, time)
+            elif isinstance(cmd, CaptureWaveform):
+                self._apply_capture(meter, time)
             else:
                 states = ("unlocked", "locked") if cmd.active else ("locked", "unlocked")
                 self._record(time, "revenue_lock", "revenue_lock", *states)
@@ -303,9 +317,21 @@ class MeterControl:
             (test.demand if test is not None else meter.demand).reset()
         if kind in ("minmax", "master"):
             meter.minmax.reset()
-        # "logs" and "disturbance": nothing is kept in the engine yet; the event log acts on the
-        # recorded event.
+        if kind in ("disturbance", "master") and meter.power_quality is not None:
+            meter.power_quality.reset_counters()
+        # "logs": nothing is kept in the engine yet; the event log acts on the recorded event.
         self._record(time, "reset", kind, None, note)
+
+    def _apply_capture(self, meter: Meter, time: datetime) -> None:
+        pq = meter.power_quality
+        try:
+            if pq is None:
+                raise ValueError("no stream yet")
+            name = pq.capture_now(time)
+        except ValueError as exc:  # refused: say why in the event log, the meter goes on
+            self._record(time, "capture", "manual", None, f"not captured: {exc}")
+            return
+        self._record(time, "capture", "manual", None, name)
 
     def _apply_test_mode(self, meter: Meter, on: bool, time: datetime) -> None:
         if on == (meter.test is not None):

@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -80,11 +81,19 @@ class Meter:
     """The measurement pipeline and its state. Only the thread that runs ``process`` changes
     it; ``snapshot``, the requests and their properties are safe from any thread."""
 
-    def __init__(self, config: MeterConfig | None = None, *, power_quality: bool = False) -> None:
+    def __init__(
+        self,
+        config: MeterConfig | None = None,
+        *,
+        power_quality: bool = False,
+        capture_dir: Path | None = None,
+    ) -> None:
         """``power_quality``: also measure voltage events and flicker for the snapshot (the
-        live panel); reports run them through ``engine.analysis`` instead."""
+        live panel); reports run them through ``engine.analysis`` instead. ``capture_dir``:
+        with ``power_quality``, where waveform captures are written (none without it)."""
         self.config = validate(config or MeterConfig())
         self._pq_enabled = power_quality
+        self._capture_dir = None if capture_dir is None else Path(capture_dir)
         self._pq: LivePowerQuality | None = None
         tune_allocator()
         limit_blas_threads()
@@ -131,6 +140,23 @@ class Meter:
     def set_revenue_lock(self, active: bool) -> None:
         """Put the revenue lock in force or lift it (refusals follow at once)."""
         self._control.set_revenue_lock(active)
+
+    def capture_waveform(self) -> None:
+        """Capture the waveforms around the start of the next block (a manual trigger);
+        ``ValueError`` when the meter has no capture directory."""
+        if not (self._pq_enabled and self._capture_dir is not None):
+            raise ValueError("waveform capture is off: no capture directory")
+        self._control.capture()
+
+    @property
+    def capture_dir(self) -> Path | None:
+        """Where waveform captures are written (None: no capture)."""
+        return self._capture_dir if self._pq_enabled else None
+
+    @property
+    def power_quality(self) -> LivePowerQuality | None:
+        """The live power-quality state (worker thread only; None without power_quality)."""
+        return self._pq
 
     @property
     def revenue_locked(self) -> bool:
@@ -273,7 +299,7 @@ class Meter:
             cfg.wiring, v4_measured=block.v4_measured, i4_measured=block.i4_measured
         )
         self._layout = layout_for(plan)
-        self._pq = LivePowerQuality(plan, cfg) if self._pq_enabled else None
+        self._pq = LivePowerQuality(plan, cfg, self._capture_dir) if self._pq_enabled else None
         ll = cfg.wiring == "3W-DELTA"
         # Hysteresis: 5 % of the nominal reference peak; below that there is no usable signal.
         level = 0.05 * np.sqrt(2.0) * cfg.nominal_voltage

@@ -109,7 +109,7 @@ def _build() -> dict[str, Quantity]:
     for p in PHASES_LN:
         add(f"PST_{p}", "", "pq", 2)
         add(f"PLT_{p}", "", "pq", 2)
-    for counter in ("DIP_COUNT", "SWELL_COUNT", "INTERRUPTION_COUNT"):
+    for counter in ("DIP_COUNT", "SWELL_COUNT", "INTERRUPTION_COUNT", "CAPTURE_COUNT"):
         add(counter, "", "pq", 0)
     add("LAST_EVENT_MAGNITUDE", "%", "pq", 1)
     add("LAST_EVENT_DURATION", "s", "pq", 3)

@@ -36,19 +36,22 @@ def run_window(
     language: str | None = None,
     screenshot: Path | None = None,
     config_path: Path | None = None,
+    data_dir: Path | None = None,
 ) -> int:
     """Open the emulator window on ``source_spec`` (``sim``, ``sim:FILE.toml``,
     ``comtrade:FILE.cfg``) and run until it is closed; return the exit status.
 
     ``language``: the display language (default: the configuration's); ``config_path``: where
-    changes made on the panel (the language) are saved. With ``screenshot``:
+    changes made on the panel (the language) are saved; ``data_dir``: where waveform captures
+    go (``data_dir/captures``; none without it). With ``screenshot``:
     run ``SCREENSHOT_DELAY_MS``, save the whole window to that PNG and quit (for docs and
     tests). A bad source, configuration or language prints the error and returns 2; a failed
     screenshot returns 1.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
-        meter = Meter(config, power_quality=True)
+        captures = None if data_dir is None else Path(data_dir) / "captures"
+        meter = Meter(config, power_quality=True, capture_dir=captures)
         language = check_language(language or meter.config.display.language)
         # A live simulated meter keeps the wall-clock time, as a real one does.
         source = open_source(source_spec, start=datetime.now(UTC))

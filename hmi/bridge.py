@@ -166,6 +166,19 @@ class MeterLink:
         else:
             self._test_mode = bool(on)
 
+    def capture(self) -> Path | None:
+        """A manual waveform capture; the directory it will be written to, or None (the error
+        goes to ``on_error``: no meter, or no capture directory)."""
+        try:
+            if self.meter is None:
+                raise ValueError("no meter is running")
+            self.meter.capture_waveform()
+        except ValueError as exc:
+            if self.on_error is not None:
+                self.on_error(f"waveform capture: {exc}")
+            return None
+        return self.meter.capture_dir
+
     def set_lock_switch(self, on: bool) -> None:
         """The bezel's revenue-lock switch moved: pending until the next ``power_cycle``."""
         lock = replace(self.config.revenue_lock, switch=bool(on))

@@ -73,9 +73,13 @@ def cmd_window(args: argparse.Namespace) -> int:
     if not args.config and path.exists():
         args.config = str(path)
     config = _config(args)
+    from engine.config import default_data_dir
+
+    data = Path(args.data_dir) if args.data_dir else default_data_dir()
     return run_window(
-        args.source, config=config, scale=args.scale, language=args.language, config_path=path
-    )
+        args.source, config=config, scale=args.scale, language=args.language, config_path=path,
+        data_dir=data,
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="meter configuration (TOML)")
     parser.add_argument("--scale", type=int, default=2, choices=range(1, 5), help="TFT zoom")
     parser.add_argument("--language", help="display language (default: the configuration's)")
+    parser.add_argument("--data-dir", help="where captures are kept (default: the user's data dir)")
     parser.set_defaults(func=cmd_window)
     sub = parser.add_subparsers(dest="command")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPainter
+from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
 from engine.config import MeterConfig
@@ -61,7 +61,12 @@ LED_UPDATE_MS = 50
 STYLE = """
 #panel { background: #202123; }
 #fault { color: #ffb347; font-size: 12px; padding: 4px 12px; }
+#note { color: #c8d0d8; font-size: 12px; padding: 4px 12px; }
 """
+#: How long a note under the bezel stays [ms].
+NOTE_MS = 5000
+#: The keyboard shortcut of a manual waveform capture (also in the window's context menu).
+CAPTURE_SHORTCUT = "F9"
 
 
 class SnapshotSource(Protocol):
@@ -129,12 +134,15 @@ class MainWindow(QMainWindow):
         self.tft = self.bezel.tft
         self.fault = QLabel(objectName="fault", wordWrap=True)
         self.fault.hide()
+        self.note = QLabel(objectName="note", wordWrap=True)
+        self.note.hide()
         panel = QWidget(objectName="panel")
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.bezel)
         layout.addWidget(self.fault)
+        layout.addWidget(self.note)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)  # the bezel's size
         self.setCentralWidget(panel)
 
@@ -145,6 +153,15 @@ class MainWindow(QMainWindow):
         self.bezel.set_lock_switch(lock.switch)  # the saved position
         self.bezel.lock_switch.connect(self.set_lock_switch)
         self.bezel.power_cycle.connect(self.power_cycle)
+
+        # A manual waveform capture: F9 or the window's context menu (right click).
+        capture = QAction("Capture waveform now", self, shortcut=QKeySequence(CAPTURE_SHORTCUT))
+        capture.setToolTip(f"Capture the waveforms of every channel now ({CAPTURE_SHORTCUT})")
+        capture.triggered.connect(self.capture_waveform)
+        self.addAction(capture)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.note_timer = QTimer(self, singleShot=True, interval=NOTE_MS)
+        self.note_timer.timeout.connect(self.note.hide)
 
         self.timer = QTimer(self, interval=self._interval())
         self.timer.timeout.connect(self.refresh)
@@ -298,6 +315,18 @@ class MainWindow(QMainWindow):
         self.setup.gate.close()
         self.navigator = Navigator(self._screens, self.config.display, now=self._clock())
         self.render(self._source.snapshot())
+
+    def capture_waveform(self) -> None:
+        """Ask the meter for a manual waveform capture; say where it goes, or why not."""
+        where = self.link.capture()
+        if where is not None:
+            self.show_note(f"Waveform capture requested: written to {where} as COMTRADE")
+
+    def show_note(self, message: str) -> None:
+        """A passing note under the bezel (not a fault)."""
+        self.note.setText(message)
+        self.note.show()
+        self.note_timer.start()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.keys.key_event(event, pressed=True):

@@ -96,6 +96,7 @@ class SagSwellScreen(SummaryScreen):
         Line("pq.sagswell.interruptions", "INTERRUPTION_COUNT", decimals=0),
         Line("pq.sagswell.last_magnitude", "LAST_EVENT_MAGNITUDE", "%", 1),
         Line("pq.sagswell.last_duration", "LAST_EVENT_DURATION", "s", 3),
+        Line("pq.sagswell.captures", "CAPTURE_COUNT", decimals=0),
     )
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from engine.blocks import SampleBlock
 from engine.comtrade.writer import ChannelSpec, write_comtrade
 
-__all__ = ["Capture", "WaveformCapture", "capture_name", "write"]
+__all__ = ["Capture", "WaveformCapture", "capture_name", "time_stamp", "write"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,11 +207,15 @@ class WaveformCapture:
             self._first = keep_from
 
 
+def time_stamp(time: datetime) -> str:
+    """``20260302T120001.123Z``: UTC to the millisecond, for file names."""
+    utc = time.astimezone(UTC) if time.tzinfo else time
+    return utc.strftime("%Y%m%dT%H%M%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
 def capture_name(number: int, kind: str, phase: str, time: datetime) -> str:
     """``event-001-dip-A-20260302T120001.123Z``: number, event type, phase and UTC start."""
-    utc = time.astimezone(UTC) if time.tzinfo else time
-    stamp = utc.strftime("%Y%m%dT%H%M%S.") + f"{utc.microsecond // 1000:03d}Z"
-    return f"event-{number:03d}-{kind}-{phase}-{stamp}"
+    return f"event-{number:03d}-{kind}-{phase}-{time_stamp(time)}"
 
 
 def write(

@@ -3,16 +3,24 @@
 The Meter feeds it each block's corrected voltages and its Urms(1/2) values; it keeps the event
 counters since start, the last event, and flicker (Pst on the 10-min clock, Plt every 2 h),
 and gives them as snapshot values by quantity id (PST_A … PLT_C, DIP_COUNT, SWELL_COUNT,
-INTERRUPTION_COUNT, LAST_EVENT_MAGNITUDE [% of Udin], LAST_EVENT_DURATION [s]).
+INTERRUPTION_COUNT, LAST_EVENT_MAGNITUDE [% of Udin], LAST_EVENT_DURATION [s], CAPTURE_COUNT).
+
+With a capture directory, each polyphase dip, swell and interruption (the event of the whole
+disturbance, not one per phase) is captured as COMTRADE there, and ``capture_now`` captures by
+hand (``engine.pq.event_capture``).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
 from engine.blocks import SampleBlock
 from engine.config import MeterConfig
 from engine.pq import Event, EventSettings, VoltageEventMonitor
+from engine.pq.event_capture import EventCapturer
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 
 #: Snapshot names of the voltage channels, in the wiring's order (the PQ screens label them).
@@ -22,7 +30,7 @@ PHASE_NAMES = ("A", "B", "C")
 class LivePowerQuality:
     """Events and flicker of one stream (rebuilt when the wiring or the settings change)."""
 
-    def __init__(self, plan, config: MeterConfig) -> None:
+    def __init__(self, plan, config: MeterConfig, capture_dir: Path | None = None) -> None:
         self.plan = plan
         self.monitor = VoltageEventMonitor.for_plan(
             plan, EventSettings(declared_voltage=config.nominal_voltage),
@@ -35,11 +43,24 @@ class LivePowerQuality:
         )  # fmt: skip
         self.counts = {"dip": 0, "swell": 0, "interruption": 0}
         self.last: Event | None = None
+        self.captures: EventCapturer | None = None
+        if capture_dir is not None:
+            one_channel = len(names) == 1  # its events carry the channel's phase, not POLY
+            self.captures = EventCapturer(
+                capture_dir,
+                config,
+                select=lambda e: one_channel or e.phase == "POLY",
+                continue_numbering=True,
+            )
 
     def add(self, block: SampleBlock, inputs: np.ndarray, half_times, half_values) -> list[Event]:
         """One block: ``inputs`` (8, n) corrected samples [V, A], the block's Urms(1/2) times and
         values; returns the events that ended in it."""
+        if self.captures is not None:
+            self.captures.add(block)
         ended = self.monitor.feed(half_times, half_values)
+        if self.captures is not None:
+            self.captures.events(ended, self.monitor.in_progress())
         for event in ended:
             if event.type in self.counts and event.phase == "POLY":
                 self.counts[event.type] += 1
@@ -51,12 +72,26 @@ class LivePowerQuality:
                 self.flicker = None
         return ended
 
+    def capture_now(self, time: datetime) -> str:
+        """Capture around ``time`` by hand; the .cfg name it will be written as. ``ValueError``
+        without a capture directory or before the first block."""
+        if self.captures is None:
+            raise ValueError("waveform capture is off: no capture directory")
+        return self.captures.manual(time)
+
+    def reset_counters(self) -> None:
+        """The disturbance reset: event counters and the last event start again."""
+        self.counts = dict.fromkeys(self.counts, 0)
+        self.last = None
+
     def values(self) -> dict[str, float]:
         out = {
             "DIP_COUNT": float(self.counts["dip"]),
             "SWELL_COUNT": float(self.counts["swell"]),
             "INTERRUPTION_COUNT": float(self.counts["interruption"]),
         }
+        if self.captures is not None:
+            out["CAPTURE_COUNT"] = float(len(self.captures.written))
         if self.last is not None:
             out["LAST_EVENT_MAGNITUDE"] = self.last.extreme_pct
             out["LAST_EVENT_DURATION"] = self.last.duration_s

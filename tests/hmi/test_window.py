@@ -356,6 +356,31 @@ def test_window_keeps_responding_while_the_engine_runs_flat_out(qtbot):
         assert bridge.stop()
 
 
+def test_f9_captures_the_waveforms_into_the_data_directory(qtbot, tmp_path):
+    meter = Meter(MeterConfig(), power_quality=True, capture_dir=tmp_path / "captures")
+    bridge = EngineBridge(meter, SimulatedSource(), paced=False)
+    w = MainWindow(bridge)
+    qtbot.addWidget(w)
+    w.show()
+    bridge.start()
+    try:
+        qtbot.waitUntil(lambda: "V_A" in bridge.snapshot().values, timeout=3000)
+        qtbot.keyClick(w, Qt.Key.Key_F9)
+        assert w.note.isVisibleTo(w) and str(tmp_path / "captures") in w.note.text()
+        qtbot.waitUntil(lambda: any((tmp_path / "captures").glob("manual-001-*.dat")), timeout=5000)
+    finally:
+        assert bridge.stop()
+    assert [e.new for e in meter.events if e.kind == "capture"][0].startswith("manual-001-")
+
+
+def test_capture_without_a_capture_directory_says_why(qtbot):
+    w = MainWindow(EngineBridge(Meter(MeterConfig(), power_quality=True), SimulatedSource()))
+    qtbot.addWidget(w)
+    w.capture_waveform()
+    assert "no capture directory" in w.fault.text()
+    assert not w.note.isVisibleTo(w)
+
+
 # -- application ---------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The live Meter with power quality on: event counters and the last event in the snapshot."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import comtrade
 import numpy as np
 import pytest
 
@@ -21,7 +22,7 @@ def blocks(scale_at):
         v = np.zeros((4, n))
         for p in range(3):
             v[p] = np.sqrt(2) * 230 * scale_at(t) * np.cos(2 * np.pi * 50 * t - p * 2 * np.pi / 3)
-        yield SampleBlock(START, FS, k * n, v, v / 23.0)
+        yield SampleBlock(START + timedelta(seconds=k * n / FS), FS, k * n, v, v / 23.0)
 
 
 def test_a_three_phase_dip_is_counted_with_its_depth_and_duration():
@@ -49,3 +50,58 @@ def test_power_quality_is_off_unless_asked():
     for block in blocks(lambda t: np.ones_like(t)):
         meter.process(block)
     assert "DIP_COUNT" not in meter.snapshot.values
+
+
+def _dip(t):
+    return np.where((t >= 1.0) & (t < 1.2), 0.5, 1.0)
+
+
+def test_a_three_phase_dip_is_captured_once_and_counted(tmp_path):
+    """One disturbance, one capture (the polyphase event's), read back independently."""
+    meter = Meter(MeterConfig(), power_quality=True, capture_dir=tmp_path)
+    for block in blocks(_dip):
+        meter.process(block)
+    (cfg,) = sorted(tmp_path.glob("*.cfg"))
+    assert cfg.name.startswith("event-001-dip-POLY-20260302T120001.")
+    rec = comtrade.load(str(cfg), str(cfg.with_suffix(".dat")))
+    assert rec.cfg.sample_rates[0][0] == FS
+    # 10 cycles before the trigger and 20 after: the dip starts within the first cycle of it.
+    assert rec.total_samples == 30 * 64
+    va = np.asarray(rec.analog[0])
+    pre, post = va[: 9 * 64], va[11 * 64 : 14 * 64]
+    assert np.max(np.abs(pre)) == pytest.approx(np.sqrt(2) * 230, rel=2e-3)
+    assert np.max(np.abs(post)) == pytest.approx(np.sqrt(2) * 115, rel=2e-3)
+    assert meter.snapshot.values["CAPTURE_COUNT"] == 1
+
+
+def test_manual_capture_is_triggered_at_the_next_block_and_logged(tmp_path):
+    meter = Meter(MeterConfig(), power_quality=True, capture_dir=tmp_path)
+    for k, block in enumerate(blocks(lambda t: np.ones_like(t))):
+        if k == 2:
+            meter.capture_waveform()  # applied at the start of block 2, t = 1.0 s
+        meter.process(block)
+    (cfg,) = sorted(tmp_path.glob("*.cfg"))
+    assert cfg.name == "manual-001-20260302T120001.000Z.cfg"
+    (event,) = [e for e in meter.events if e.kind == "capture"]
+    assert (event.what, event.new) == ("manual", cfg.name)
+    rec = comtrade.load(str(cfg), str(cfg.with_suffix(".dat")))
+    assert rec.trigger_timestamp.replace(tzinfo=UTC) == datetime(2026, 3, 2, 12, 0, 1, tzinfo=UTC)
+
+
+def test_manual_capture_needs_a_capture_directory():
+    meter = Meter(MeterConfig(), power_quality=True)
+    with pytest.raises(ValueError, match="no capture directory"):
+        meter.capture_waveform()
+
+
+def test_disturbance_reset_zeroes_the_counters():
+    meter = Meter(MeterConfig(), power_quality=True)
+    stream = list(blocks(_dip))
+    for block in stream[:4]:
+        meter.process(block)
+    assert meter.snapshot.values["DIP_COUNT"] == 1
+    meter.reset("disturbance")
+    for block in stream[4:]:
+        meter.process(block)
+    assert meter.snapshot.values["DIP_COUNT"] == 0
+    assert "LAST_EVENT_MAGNITUDE" not in meter.snapshot.values
