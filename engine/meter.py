@@ -47,6 +47,9 @@ from engine.wiring import WiringPlan, plan_for
 
 __all__ = ["MINMAX_IDS", "BlockResult", "EngineEvent", "Meter", "RevenueLocked"]
 
+#: [s] IEC 61000-4-30 Class A: the 10/12-cycle windows resynchronise at each 10-min tick.
+RESYNC_SECONDS = 600.0
+
 #: Quantities whose minimum and maximum are kept.
 MINMAX_IDS = (
     "V_A", "V_B", "V_C", "V_AB", "V_BC", "V_CA", "V_LN_AVG", "V_LL_AVG", "I_A", "I_B", "I_C",
@@ -198,6 +201,10 @@ class Meter:
             self._t0 = block.start - timedelta(seconds=block.first_index / block.sample_rate)
             self._buf_start = block.first_index
             self._clock.restart(block.first_index)
+            self._clock.set_ticks(
+                self._tick_after(block.first_index, RESYNC_SECONDS),
+                RESYNC_SECONDS * self._sample_rate,
+            )
             self._freq_state = FrequencyState(tick=self._tick_after(block.first_index))
         self._next_index = block.first_index + block.n_samples
 
@@ -323,6 +330,7 @@ class Meter:
             n_rows = len(self._layout.plan.rms) + len(self._layout.plan.power)
             self._integrands = SampleBuffer(n_rows)
         self._buf_start = 0
+        self._metered_to = -np.inf  # [samples] end of the last window energy was counted for
         self._gap = False
         if getattr(self, "_corrector", None) is not None:
             self._corrector.reset()
@@ -331,11 +339,12 @@ class Meter:
         a, b = self._reference_pair
         return x[a] if b is None else x[a] - x[b]
 
-    def _tick_after(self, index: int) -> float:
-        """Position of the first 10-s clock tick after absolute sample ``index``."""
+    def _tick_after(self, index: int, period: float = 10.0) -> float:
+        """Position of the first clock tick (every ``period`` [s], 10-s by default) after
+        absolute sample ``index``."""
         t = self._t0 + timedelta(seconds=index / self._sample_rate)
         epoch = t.timestamp()
-        tick = (np.floor(epoch / 10.0) + 1) * 10.0
+        tick = (np.floor(epoch / period) + 1) * period
         return index + (tick - epoch) * self._sample_rate
 
     def _time_at(self, position: float) -> datetime:
@@ -367,7 +376,10 @@ class Meter:
         energy = self.energy if test is None else test.energy
         demand = self.demand if test is None else test.demand
         for w in range(len(rows)):
-            dt = (ends[w] - starts[w]) / self._sample_rate
+            # A window resynchronised at a 10-min tick overlaps the one before it: count the
+            # overlap once, so energy and demand integrate every sample exactly once.
+            dt = (ends[w] - max(starts[w], self._metered_to)) / self._sample_rate
+            self._metered_to = max(self._metered_to, ends[w])
             p, q, s, i = (float(v) for v in rows[w, cols])
             energy.accumulate(p, q, s, dt)
             demand.update(window_end[w], dt, p, q, s, i)

@@ -4,6 +4,10 @@
 - contiguous 10-cycle (50 Hz) or 12-cycle (60 Hz) windows between rising crossings (§4.4), or
   windows of the nominal length when there is no usable reference (dead bus, current only);
 - one-cycle windows ending at every crossing, for Urms(1/2) (§5.4.2.1).
+Class A resynchronisation (§4.6, power-quality.md §2): with ``set_ticks``, the window in
+progress at a 10-min clock tick ends as usual, after the tick, and the next one starts at the
+first rising crossing after the tick (at the tick itself under nominal timing), so the two
+overlap a little and every 10-min interval begins with a window of its own.
 Positions are absolute sample positions (fractional). The clock holds no samples: the Meter
 keeps the buffer and asks ``keep_from`` what it may drop.
 """
@@ -34,7 +38,23 @@ class WindowClock:
         # A window is measured once the buffer also holds the few samples past its end that the
         # harmonic analysis may use (``harmonics.fast_length``).
         self._margin = 1 + 0.01 * self.nominal_length
+        self._tick: float | None = None  # position of one resynchronisation tick [samples]
+        self._tick_period = 0.0  # [samples] between ticks
         self.restart(0)
+
+    def set_ticks(self, tick: float, period: float) -> None:
+        """Resynchronise the windows at the clock ticks ``tick + k·period`` [samples]."""
+        if not period > 0:
+            raise ValueError(f"tick period must be > 0 samples, got {period!r}")
+        self._tick, self._tick_period = float(tick), float(period)
+
+    def _tick_within(self, start: float, end: float) -> float | None:
+        """The first tick strictly after ``start``, if it comes before ``end``."""
+        if self._tick is None:
+            return None
+        k = np.floor((start - self._tick) / self._tick_period) + 1
+        tick = self._tick + k * self._tick_period
+        return float(tick) if tick < end else None
 
     def restart(self, first_index: int) -> None:
         """Forget everything: the stream (re)starts at absolute sample ``first_index``."""
@@ -43,6 +63,7 @@ class WindowClock:
         self._crossings: list[tuple[float, int]] = []  # (position, direction), recent ones
         self._rising: list[float] = []  # rising crossings after the open window's start
         self._start: float | None = None  # start of the open window
+        self._resync: float | None = None  # a tick the next window must start after
         self._on_crossing = False  # does it start on a crossing (or on nominal timing)?
         self._half_done = 0  # crossings already used as the end of a half-cycle window
         self.last_cycle = float("nan")  # [Hz] frequency of the last whole cycle
@@ -101,12 +122,14 @@ class WindowClock:
         known: list[bool] = []
         while True:
             if self._start is None:
+                earliest = max(float(held_from), self._resync or float(held_from))
                 if self._rising:
                     self._start, self._on_crossing = self._rising[0], True
-                elif last_sample - held_from > 1.5 * self.nominal_length:
-                    self._start, self._on_crossing = float(held_from), False
+                elif last_sample - earliest > 1.5 * self.nominal_length:
+                    self._start, self._on_crossing = earliest, False
                 else:
                     break
+                self._resync = None
             s = self._start
             later = [p for p in self._rising if p > s + 0.5]
             if len(later) >= n and later[n - 1] <= last_sample - self._margin:
@@ -126,8 +149,13 @@ class WindowClock:
             ends.append(e)
             cycles.append(c)
             known.append(k)
-            self._start = e
-            self._rising = [p for p in self._rising if p > e + 0.5]
+            tick = self._tick_within(s, e)
+            if tick is None:
+                self._start = e
+                self._rising = [p for p in self._rising if p > e + 0.5]
+            else:  # resynchronise: the next window starts after the tick, not at e
+                self._start, self._resync = None, tick
+                self._rising = [p for p in self._rising if p >= tick]
         return np.array(starts), np.array(ends), np.array(cycles), np.array(known, dtype=bool)
 
     def half_cycles(self, held_from: int) -> tuple[np.ndarray, np.ndarray]:
@@ -148,6 +176,8 @@ class WindowClock:
             keep = self._start
         else:
             keep = last_sample - 2 * self.nominal_length  # enough to start on nominal timing
+            if self._resync is not None:
+                keep = min(keep, self._resync)
         if len(self._crossings) >= 2:
             keep = min(keep, self._crossings[-2][0])
         if len(self.recent_rising) == 3:  # the waveform screen's two cycles

@@ -370,7 +370,7 @@ def test_f9_captures_the_waveforms_into_the_data_directory(qtbot, tmp_path):
         qtbot.waitUntil(lambda: any((tmp_path / "captures").glob("manual-001-*.dat")), timeout=5000)
     finally:
         assert bridge.stop()
-    assert [e.new for e in meter.events if e.kind == "capture"][0].startswith("manual-001-")
+    assert next(e.new for e in meter.events if e.kind == "capture").startswith("manual-001-")
 
 
 def test_capture_without_a_capture_directory_says_why(qtbot):
