@@ -4,13 +4,9 @@ SOURCED for swells and interruptions).
 
 Dips (residual u in % of the declared voltage; duration t):
 
-| u \\ t | 10 ms ≤ t ≤ 200 ms | 200 ms < t ≤ 0.5 s | 0.5 s < t ≤ 1 s | 1 s < t ≤ 5 s | 5 s < t ≤ 60 s |
-|---|---|---|---|---|---|
-| 90 > u ≥ 80 | A1 … | | | | A5 |
-| 80 > u ≥ 70 | B | | | | |
-| 70 > u ≥ 40 | C | | | | |
-| 40 > u ≥ 5 | D | | | | |
-| 5 > u | X | | | | |
+- rows: 90 > u ≥ 80 (A), 80 > u ≥ 70 (B), 70 > u ≥ 40 (C), 40 > u ≥ 5 (D), 5 > u (X);
+- columns: 10 ms ≤ t ≤ 200 ms, 200 ms < t ≤ 0.5 s, 0.5 s < t ≤ 1 s, 1 s < t ≤ 5 s,
+  5 s < t ≤ 60 s.
 
 Swells (maximum u): rows u ≥ 120 %, 120 % > u > 110 %; columns 10 ms ≤ t ≤ 500 ms,
 0.5 s < t ≤ 5 s, 5 s < t ≤ 60 s (the same closed-on-the-right reading as the dip table).
@@ -185,8 +181,8 @@ class Interruptions:
 
 def count_interruptions(events: Iterable[Event]) -> Interruptions:
     """Short (duration ≤ 180 s) and long (> 180 s) counts of the ended "interruption" events
-    (EN 50160:2010 §4.3 / §5.3, indicative counts). The engine reports one interruption per event (polyphase, or
-    the single channel's), so no phase selection is needed."""
+    (EN 50160:2010 §4.3 / §5.3, indicative counts). The engine reports one interruption per
+    event (polyphase, or the single channel's), so no phase selection is needed."""
     durations = [
         _us(e.duration_s) for e in events if e.type == "interruption" and not e.in_progress
     ]
