@@ -114,7 +114,7 @@ def test_dip_table_falls_back_to_per_phase_events():
 
 def test_swell_table():
     events = [ev("swell", 120.0, 0.5), ev("swell", 115.0, 5.0), ev("swell", 111.0, 90.0)]
-    t = swell_table(events + [ev("dip", 50.0, 1.0)])
+    t = swell_table([*events, ev("dip", 50.0, 1.0)])
     assert [list(r) for r in t.counts] == [[1, 0, 0], [0, 1, 0]]
     assert t.longer_than_60s == (0, 1)
     d = t.to_dict()
@@ -123,6 +123,6 @@ def test_swell_table():
 
 def test_interruptions_short_up_to_3_minutes():
     events = [ev("interruption", 1.0, d) for d in (0.5, 180.0, 180.000001, 4000.0)]
-    counts = count_interruptions(events + [ev("dip", 1.0, 500.0)])
+    counts = count_interruptions([*events, ev("dip", 1.0, 500.0)])
     assert (counts.short, counts.long) == (2, 2)
     assert counts.to_dict() == {"short": 2, "long": 2}
