@@ -34,7 +34,7 @@ from engine.compliance.common import (
     check_time,
     column,
     flags,
-    has_id,
+    ids,
     iso,
     num,
     period_index,
@@ -202,9 +202,10 @@ def _rows(spec: dict, values: np.ndarray, flagged: np.ndarray, limits, center) -
 
 def _voltage_phases(records: Sequence[Mapping]) -> tuple[str, ...]:
     """The channels to evaluate: line-to-neutral where the records have any, else line-to-line."""
+    keys = ids(records)
     for phases in (("A", "B", "C"), ("AB", "BC", "CA")):
-        ids = [f"{m}_{p}" for p in phases for m in ("V", "THD_V", "H_V")]
-        if any(has_id(records, q) or has_id(records, q + "_2") for q in ids):
+        wanted = [f"{m}_{p}" for p in phases for m in ("V", "THD_V", "H_V")]
+        if any(q in keys or q + "_2" in keys for q in wanted):
             return phases
     return ()
 
@@ -223,6 +224,7 @@ def _thd(records: Sequence[Mapping], phase: str) -> tuple[np.ndarray, str]:
 
 def _week_rows(records, freq, plt, settings: En50160Settings, phases, freq_source) -> list:
     f = flags(records)
+    keys, plt_keys = ids(records), ids(plt)
     rows: list[En50160Row] = []
     fn, un = float(settings.nominal_frequency), float(settings.declared_voltage)
     if freq_source == "10-s":
@@ -233,17 +235,17 @@ def _week_rows(records, freq, plt, settings: En50160Settings, phases, freq_sourc
         rows += _rows({"parameter": "frequency", "phase": None, "order": None, "source": "FREQ"},
                       column(records, "FREQ"), f, frequency_limits(settings), fn)  # fmt: skip
     for p in phases:
-        if has_id(records, f"V_{p}"):
+        if f"V_{p}" in keys:
             spec = {"parameter": "supply_voltage", "phase": p, "order": None, "source": f"V_{p}"}
             rows += _rows(spec, column(records, f"V_{p}"), f, voltage_limits(settings), un)
     pf = flags(plt)
     for p in ("A", "B", "C", "AB", "BC", "CA"):
-        if has_id(plt, f"PLT_{p}"):
+        if f"PLT_{p}" in plt_keys:
             spec = {"parameter": "flicker_plt", "phase": p, "order": None, "source": f"PLT_{p}"}
             rows += _rows(
                 spec, column(plt, f"PLT_{p}"), pf, [Limit(None, PLT_LIMIT, WEEKLY_PCT, "")], None
             )
-    if has_id(records, "U2_V"):
+    if "U2_V" in keys:
         spec = {"parameter": "unbalance_u2", "phase": None, "order": None, "source": "U2_V"}
         rows += _rows(
             spec,
@@ -253,13 +255,13 @@ def _week_rows(records, freq, plt, settings: En50160Settings, phases, freq_sourc
             None,
         )
     for p in phases:
-        if has_id(records, f"THD_V_{p}") or has_id(records, f"H_V_{p}_2"):
+        if f"THD_V_{p}" in keys or f"H_V_{p}_2" in keys:
             values, source = _thd(records, p)
             spec = {"parameter": "thd", "phase": p, "order": None, "source": source}
             rows += _rows(spec, values, f, [Limit(None, THD_LIMIT_PCT, WEEKLY_PCT, "%")], None)
     for p in phases:
         for h, limit in HARMONIC_LIMITS.items():
-            if has_id(records, f"H_V_{p}_{h}"):
+            if f"H_V_{p}_{h}" in keys:
                 spec = {"parameter": "harmonic", "phase": p, "order": h, "source": f"H_V_{p}_{h}"}
                 rows += _rows(
                     spec,

@@ -41,9 +41,9 @@ from engine.compliance.common import (
     WEEK,
     Period,
     check_time,
-    column,
+    columns,
     flags,
-    has_id,
+    ids,
     iso,
     nearest_rank,
     num,
@@ -183,8 +183,9 @@ class Ieee519Result:
 
 def _phases(records: Sequence[Mapping], prefix: str, choices) -> tuple[str, ...]:
     """The first family of ``choices`` with any ``prefix`` id present, its present channels."""
+    keys = ids(records)
     for family in choices:
-        found = tuple(p for p in family if any(has_id(records, q) for q in prefix(p)))
+        found = tuple(p for p in family if any(q in keys for q in prefix(p)))
         if found:
             return found
     return ()
@@ -197,28 +198,37 @@ def _voltage_ids(p: str) -> list[str]:
 def _series(records: Sequence[Mapping], il: float, phases_v, phases_i) -> dict:
     """(quantity, phase, order) -> (source, values [%]) for one input."""
     out: dict[tuple, tuple[str, np.ndarray]] = {}
+    orders = range(2, MAX_ORDER + 1)
+    wanted = [f"{m}_{p}_{h}" for m, ps in (("H_V", phases_v), ("H_I", phases_i)) for p in ps
+              for h in orders]  # fmt: skip
+    wanted += [f"THD_V_{p}" for p in phases_v]
+    wanted += [q for p in phases_i for q in (f"THD_I_{p}", f"I_{p}_1")]
+    cols = columns(records, wanted)
+    nan = np.full(len(records), np.nan)
+
+    def col(qid: str) -> np.ndarray:
+        return cols.get(qid, nan)
+
     for p in phases_v:
-        h_all = [column(records, f"H_V_{p}_{h}") for h in range(2, MAX_ORDER + 1)]
-        for h, values in zip(range(2, MAX_ORDER + 1), h_all, strict=True):
-            if np.isfinite(values).any():
-                out["voltage_harmonic", p, h] = (f"H_V_{p}_{h}", values)
-        from_h = np.sqrt(np.sum(np.square(h_all), axis=0)) if records else np.array([])
+        for h in orders:
+            if f"H_V_{p}_{h}" in cols:
+                out["voltage_harmonic", p, h] = (f"H_V_{p}_{h}", cols[f"H_V_{p}_{h}"])
+        from_h = np.sqrt(sum(col(f"H_V_{p}_{h}") ** 2 for h in orders))
         if np.isfinite(from_h).any():
             out["voltage_thd", p, None] = (f"H_V_{p}_2..{MAX_ORDER}", from_h)
-        elif has_id(records, f"THD_V_{p}"):
-            out["voltage_thd", p, None] = (f"THD_V_{p}", column(records, f"THD_V_{p}"))
+        elif f"THD_V_{p}" in cols:
+            out["voltage_thd", p, None] = (f"THD_V_{p}", cols[f"THD_V_{p}"])
     for p in phases_i:
-        i1 = column(records, f"I_{p}_1")  # [A]
-        scale = i1 / il  # % of I1 -> % of IL
-        h_all = [column(records, f"H_I_{p}_{h}") for h in range(2, MAX_ORDER + 1)]
-        for h, values in zip(range(2, MAX_ORDER + 1), h_all, strict=True):
-            if np.isfinite(values).any():
-                out["current_harmonic", p, h] = (f"H_I_{p}_{h}·I_{p}_1/IL", values * scale)
-        from_h = np.sqrt(np.sum(np.square(h_all), axis=0)) if records else np.array([])
+        scale = col(f"I_{p}_1") / il  # % of I1 -> % of IL
+        for h in orders:
+            if f"H_I_{p}_{h}" in cols:
+                out["current_harmonic", p, h] = (f"H_I_{p}_{h}·I_{p}_1/IL",
+                                                 cols[f"H_I_{p}_{h}"] * scale)  # fmt: skip
+        from_h = np.sqrt(sum(col(f"H_I_{p}_{h}") ** 2 for h in orders))
         if np.isfinite(from_h).any():
             out["tdd", p, None] = (f"H_I_{p}_2..{MAX_ORDER}·I_{p}_1/IL", from_h * scale)
-        elif has_id(records, f"THD_I_{p}"):
-            out["tdd", p, None] = (f"THD_I_{p}·I_{p}_1/IL", column(records, f"THD_I_{p}") * scale)
+        elif f"THD_I_{p}" in cols:
+            out["tdd", p, None] = (f"THD_I_{p}·I_{p}_1/IL", cols[f"THD_I_{p}"] * scale)
     return out
 
 
@@ -276,7 +286,11 @@ def evaluate_ieee519(
     n_weeks = len(periods([r["t"] for r in inputs["10min"]], start, WEEK))
     idx3, days = _coverage(inputs["3s"], start, DAY, n_days, DAY // THREE_SECONDS)
     idx10, weeks = _coverage(inputs["10min"], start, WEEK, n_weeks, WEEK // TEN_MINUTES)
-    index = {"3s": (idx3, n_days), "10min": (idx10, n_weeks)}
+    # the records of each period, found once (not once per row)
+    index = {
+        "3s": [np.flatnonzero(idx3 == k) for k in range(n_days)],
+        "10min": [np.flatnonzero(idx10 == k) for k in range(n_weeks)],
+    }
     series = {k: _series(v, settings.il, phases_v, phases_i) for k, v in inputs.items()}
     excluded = {
         k: flags(v) if exclude_flagged else np.zeros(len(v), bool) for k, v in inputs.items()
@@ -290,7 +304,7 @@ def evaluate_ieee519(
         for check in CHECKS[family]:
             source, values = series[check.kind].get((quantity, phase, order), ("", None))
             rows.append(_row(quantity, phase, order, source, check, table_limit, values,
-                             excluded[check.kind], *index[check.kind]))  # fmt: skip
+                             excluded[check.kind], index[check.kind]))  # fmt: skip
     seen = [r.passed for r in rows if r.passed is not None]
     passed = None if not seen else all(seen)
     return Ieee519Result(EDITION, settings, vl, cl, start, tuple(days), tuple(weeks), tuple(rows),
@@ -315,13 +329,13 @@ def _table_limit(quantity: str, order: int | None, vl: VoltageLimits, cl: Curren
     return cl.harmonic(order)
 
 
-def _row(quantity, phase, order, source, check, table_limit, values, excluded, idx, count):
+def _row(quantity, phase, order, source, check, table_limit, values, excluded, groups):
     limit = check.multiplier * table_limit
     per_period = []
     if values is not None:
         valid = np.isfinite(values) & ~excluded
-        for k in range(count):
-            x = values[valid & (idx == k)]
+        for k, g in enumerate(groups):
+            x = values[g][valid[g]]
             if x.size:
                 per_period.append((k, int(x.size), nearest_rank(x, check.pct)))
     worst = max(per_period, key=lambda item: item[2], default=None)

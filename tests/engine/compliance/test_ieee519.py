@@ -181,3 +181,12 @@ def test_inputs_are_validated():
         evaluate_ieee519([{"t": datetime(2024, 1, 1)}], [], LV)
     with pytest.raises(ValueError, match="exclude_flagged"):
         evaluate_ieee519([], records(TEN_MIN, 1), LV, exclude_flagged="no")
+
+
+def test_records_lacking_an_id_read_as_nan():
+    recs = records(TEN_MIN, 10, H_V_A_5=2.0, H_V_A_7=1.0)
+    del recs[0]["H_V_A_5"]
+    recs[1]["H_V_A_5"] = 3.0
+    res = evaluate_ieee519([], recs, LV)
+    assert find(res, "voltage_harmonic", WEEKLY95, order=5).per_period == ((0, 9, 3.0),)
+    assert find(res, "voltage_harmonic", WEEKLY95, order=7).per_period == ((0, 10, 1.0),)
