@@ -175,29 +175,34 @@ def _combine(verdicts) -> bool | None:
 
 
 def _rows(spec: dict, values: np.ndarray, flagged: np.ndarray, limits, center) -> list:
-    """The rows of one parameter on one channel, one per limit in ``limits``."""
+    """The rows of one parameter on one channel, one per limit in ``limits``; ``center``: the
+    nominal value for two-sided limits (the worst value is the farthest from it), else None
+    (the worst value is the largest)."""
     number = np.isfinite(values)
     x = values[number & ~flagged]
     n_excluded = int(np.count_nonzero(number & flagged))
+    worst = None
     if x.size:
-        worst = x[np.argmax(np.abs(x - center))] if center is not None else x.max()
+        worst = float(x[np.argmax(np.abs(x - center))] if center is not None else x.max())
     out = []
     for lim in limits:
+        pct = passed = None
         if x.size:
-            inside = int(
-                np.count_nonzero(
-                    (x <= lim.high) & (x >= (-math.inf if lim.low is None else lim.low))
-                )
-            )
-            pct, passed = 100.0 * inside / x.size, 100 * inside >= lim.required_pct * x.size
-            worst_value = float(worst)
-        else:
-            pct = passed = worst_value = None
+            low = -math.inf if lim.low is None else lim.low
+            inside = int(np.count_nonzero((x >= low) & (x <= lim.high)))
+            pct = 100.0 * inside / x.size
+            # in integers and exact binary fractions (99.5): no rounding at 95.0 %
+            passed = bool(100 * inside >= lim.required_pct * x.size)
         out.append(En50160Row(**spec, unit=lim.unit, low=lim.low, high=lim.high,
                               required_pct=lim.required_pct, n_valid=int(x.size),
-                              n_excluded=n_excluded, pct_within=pct, worst=worst_value,
-                              passed=None if passed is None else bool(passed)))  # fmt: skip
+                              n_excluded=n_excluded, pct_within=pct, worst=worst,
+                              passed=passed))  # fmt: skip
     return out
+
+
+def _upper(limit: float, unit: str) -> list[Limit]:
+    """A one-sided weekly limit: ``limit`` for 95 % of the week."""
+    return [Limit(None, limit, WEEKLY_PCT, unit)]
 
 
 def _voltage_phases(records: Sequence[Mapping]) -> tuple[str, ...]:
@@ -223,53 +228,44 @@ def _thd(records: Sequence[Mapping], phase: str) -> tuple[np.ndarray, str]:
 
 
 def _week_rows(records, freq, plt, settings: En50160Settings, phases, freq_source) -> list:
-    f = flags(records)
+    """Every row of one week, in a fixed order: frequency, voltage, flicker, unbalance, THD,
+    harmonics."""
+    f, pf = flags(records), flags(plt)
     keys, plt_keys = ids(records), ids(plt)
     rows: list[En50160Row] = []
+
+    def add(parameter, phase, order, source, values, flagged, limits, center=None):
+        spec = {"parameter": parameter, "phase": phase, "order": order, "source": source}
+        rows.extend(_rows(spec, values, flagged, limits, center))
+
     fn, un = float(settings.nominal_frequency), float(settings.declared_voltage)
     if freq_source == "10-s":
         hz = np.array([v for _, v in freq], dtype=float)
-        rows += _rows({"parameter": "frequency", "phase": None, "order": None, "source": "10-s"},
-                      hz, np.zeros(hz.shape, bool), frequency_limits(settings), fn)  # fmt: skip
+        add("frequency", None, None, "10-s", hz, np.zeros(hz.shape, bool),
+            frequency_limits(settings), fn)  # fmt: skip
     else:
-        rows += _rows({"parameter": "frequency", "phase": None, "order": None, "source": "FREQ"},
-                      column(records, "FREQ"), f, frequency_limits(settings), fn)  # fmt: skip
+        add("frequency", None, None, "FREQ", column(records, "FREQ"), f,
+            frequency_limits(settings), fn)  # fmt: skip
     for p in phases:
         if f"V_{p}" in keys:
-            spec = {"parameter": "supply_voltage", "phase": p, "order": None, "source": f"V_{p}"}
-            rows += _rows(spec, column(records, f"V_{p}"), f, voltage_limits(settings), un)
-    pf = flags(plt)
+            add("supply_voltage", p, None, f"V_{p}", column(records, f"V_{p}"), f,
+                voltage_limits(settings), un)  # fmt: skip
     for p in ("A", "B", "C", "AB", "BC", "CA"):
         if f"PLT_{p}" in plt_keys:
-            spec = {"parameter": "flicker_plt", "phase": p, "order": None, "source": f"PLT_{p}"}
-            rows += _rows(
-                spec, column(plt, f"PLT_{p}"), pf, [Limit(None, PLT_LIMIT, WEEKLY_PCT, "")], None
-            )
+            add("flicker_plt", p, None, f"PLT_{p}", column(plt, f"PLT_{p}"), pf,
+                _upper(PLT_LIMIT, ""))  # fmt: skip
     if "U2_V" in keys:
-        spec = {"parameter": "unbalance_u2", "phase": None, "order": None, "source": "U2_V"}
-        rows += _rows(
-            spec,
-            column(records, "U2_V"),
-            f,
-            [Limit(None, UNBALANCE_LIMIT_PCT, WEEKLY_PCT, "%")],
-            None,
-        )
+        add("unbalance_u2", None, None, "U2_V", column(records, "U2_V"), f,
+            _upper(UNBALANCE_LIMIT_PCT, "%"))  # fmt: skip
     for p in phases:
         if f"THD_V_{p}" in keys or f"H_V_{p}_2" in keys:
             values, source = _thd(records, p)
-            spec = {"parameter": "thd", "phase": p, "order": None, "source": source}
-            rows += _rows(spec, values, f, [Limit(None, THD_LIMIT_PCT, WEEKLY_PCT, "%")], None)
+            add("thd", p, None, source, values, f, _upper(THD_LIMIT_PCT, "%"))
     for p in phases:
         for h, limit in HARMONIC_LIMITS.items():
             if f"H_V_{p}_{h}" in keys:
-                spec = {"parameter": "harmonic", "phase": p, "order": h, "source": f"H_V_{p}_{h}"}
-                rows += _rows(
-                    spec,
-                    column(records, f"H_V_{p}_{h}"),
-                    f,
-                    [Limit(None, limit, WEEKLY_PCT, "%")],
-                    None,
-                )
+                add("harmonic", p, h, f"H_V_{p}_{h}", column(records, f"H_V_{p}_{h}"), f,
+                    _upper(limit, "%"))  # fmt: skip
     return rows
 
 

@@ -122,9 +122,6 @@ class Limit:
     required_pct: float
     unit: str
 
-    def within(self, value: float) -> bool:
-        return (self.low is None or value >= self.low) and value <= self.high
-
 
 def _of(x: float, pct: int) -> float:
     """``pct`` % of ``x``, as x·pct/100: exact where it can be (230 V · 90 / 100 is 207.0 V,
