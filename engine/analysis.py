@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.blocks import SampleBlock
+from engine.compliance.ieee519 import needed_ids
 from engine.config import CHANNELS, MeterConfig
 from engine.meter import BlockResult, Meter
 from engine.pq import Event, EventSettings, VoltageEventMonitor
@@ -24,6 +25,7 @@ from engine.pq.aggregation import Aggregator
 from engine.pq.direction import DirectionFinder
 from engine.pq.event_capture import EventCapturer
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
+from engine.pq.record_table import RecordTable
 from engine.quantities import aggregation_rule
 from engine.sources.base import Source
 
@@ -48,6 +50,10 @@ class Analysis:
     #: with ``capture_dir``: per event (same order as ``events``) the file name of its COMTRADE
     #: capture (.cfg), or None (RVCs are not captured)
     captures: list[str | None] = field(default_factory=list)
+    #: 10-s frequency values (IEC 61000-4-30 §5.1): (tick time, [Hz])
+    frequency_10s: list[tuple[datetime, float]] = field(default_factory=list)
+    #: with ``three_second``: the 3-s records of the ids IEEE 519 reads (compactly kept)
+    three_second: RecordTable | None = None
 
 
 def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
@@ -88,13 +94,18 @@ def analyse_source(
     capture_dir: str | Path | None = None,
     pre_cycles: float = 10,
     post_cycles: float = 20,
+    declared_voltage: float | None = None,
+    three_second: bool = False,
 ) -> Analysis:
     """Run ``config``'s meter over all of ``source`` as fast as possible.
 
     ``progress`` is called with the fraction done when ``total_seconds`` is known. With
     ``capture_dir``, every dip, swell and interruption triggers a waveform capture at its start
     (``pre_cycles`` before, ``post_cycles`` after), written there as COMTRADE 2013 BINARY.
+    ``declared_voltage``: Udin [V] of the voltage events (default: the nominal voltage).
+    ``three_second``: also keep the 3-s values IEEE 519 needs (``Analysis.three_second``).
     """
+    udin = config.nominal_voltage if declared_voltage is None else declared_voltage
     captures = EventCapturer(Path(capture_dir), config, pre_cycles, post_cycles) if (
         capture_dir is not None
     ) else None  # fmt: skip
@@ -106,6 +117,8 @@ def analyse_source(
     flicker: FlickerMeter | None = None
     flicker_note: str | None = None
     aggregates: dict[str, list[dict]] = {kind: [] for kind in REPORTED}
+    frequency_10s: list[tuple[datetime, float]] = []
+    short: _ThreeSecond | None = None
     rows: list[np.ndarray] = []
     times: list[datetime] = []
     flags: list[np.ndarray] = []
@@ -113,14 +126,16 @@ def analyse_source(
     layout = None
 
     def collect(result: BlockResult) -> None:
-        nonlocal layout, aggregator, monitor, directions
+        nonlocal layout, aggregator, monitor, directions, short
         if aggregator is None or result.layout is not layout:
             if aggregator is not None:
                 merge(aggregator.flush())
             aggregator = Aggregator(result.layout.ids, kinds=REPORTED)
+            if three_second:
+                short = _ThreeSecond(result.layout.ids, short)
             monitor = VoltageEventMonitor.for_plan(
                 result.layout.plan,
-                EventSettings(declared_voltage=config.nominal_voltage),
+                EventSettings(declared_voltage=udin),
                 nominal_frequency=config.nominal_frequency,
             )
             directions = _Directions(result.layout.plan, config, source.sample_rate)
@@ -142,6 +157,9 @@ def analyse_source(
                 result.windows, result.window_end, result.flagged, starts=result.window_start
             )
         )
+        frequency_10s.extend(result.frequency)
+        if short is not None:
+            short.add(result)
 
     def merge(done: dict[str, list[dict]]) -> None:
         for kind, records in done.items():
@@ -167,6 +185,8 @@ def analyse_source(
     if layout is None:
         return Analysis((), [], np.empty((0, 0)), np.empty(0, dtype=bool), {})
     merge(aggregator.flush())
+    if short is not None:
+        short.flush()
     directions.finish(events)
     if captures is not None:
         captures.finish()
@@ -181,7 +201,36 @@ def analyse_source(
         events=events,
         flicker=_flicker_report(flicker, flicker_note),
         captures=[captures.name_of(e) for e in events] if captures is not None else [],
+        frequency_10s=frequency_10s,
+        three_second=None if short is None else short.table,
     )
+
+
+class _ThreeSecond:
+    """3-s aggregates of the ids IEEE 519 reads, kept as a ``RecordTable`` (continuing
+    ``previous``'s table when the layout changes midway, on the ids both have)."""
+
+    def __init__(self, ids: tuple[str, ...], previous: _ThreeSecond | None) -> None:
+        keep = needed_ids(ids)
+        if previous is not None:
+            previous.flush()
+            keep = [q for q in keep if q in previous.table.ids]
+        self.table = previous.table if previous is not None else RecordTable(keep)
+        self.columns = np.array([ids.index(q) for q in self.table.ids], dtype=int)
+        self.aggregator = Aggregator(self.table.ids, kinds=("3s",))
+
+    def add(self, result: BlockResult) -> None:
+        self._keep(self.aggregator.add(
+            result.windows[:, self.columns], result.window_end, result.flagged,
+            starts=result.window_start,
+        ))  # fmt: skip
+
+    def flush(self) -> None:
+        self._keep(self.aggregator.flush())
+
+    def _keep(self, done: dict[str, list[dict]]) -> None:
+        for record in done["3s"]:
+            self.table.append(record)
 
 
 class _Directions:

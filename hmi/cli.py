@@ -17,11 +17,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.config import WIRINGS
 from engine.errors import InputError
 from hmi.cli_common import PROG, _config
 from hmi.cli_config import _add_config_parser
-from hmi.cli_readings import cmd_analyze, cmd_read
+from hmi.cli_readings import add_recording_options, cmd_analyze, cmd_read
+from hmi.cli_report import add_report_parser
 
 
 def cmd_screens(args: argparse.Namespace) -> int:
@@ -95,20 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     an = sub.add_parser("analyze", help="analyse a COMTRADE recording, print the readings")
-    an.add_argument("recording", help="COMTRADE .cfg or .cff file")
-    an.add_argument("--nominal-voltage", type=float, help="[V] line-to-neutral (L-L in delta)")
-    an.add_argument("--nominal-frequency", type=float, choices=(50.0, 60.0), help="[Hz]")
-    an.add_argument("--wiring", choices=WIRINGS)
-    an.add_argument("--config", help="meter configuration (TOML)")
-    an.add_argument("--map", help="channel mapping, e.g. V1=VA,V2=VB,I1=IA")
-    an.add_argument("--lamp", choices=("230V", "120V"), help="flicker reference lamp")
+    add_recording_options(an)
     an.add_argument("--json", action="store_true", help="print the whole report as JSON")
     an.add_argument("--output", help="write the JSON report to this file")
-    an.add_argument("--capture", metavar="DIR", help="write a COMTRADE capture per event into DIR")
-    an.add_argument("--pre-cycles", type=float, default=10, metavar="N",
-                    help="cycles captured before the event start (default 10)")  # fmt: skip
-    an.add_argument("--post-cycles", type=float, default=20, metavar="N",
-                    help="cycles captured after the event start (default 20)")  # fmt: skip
     an.set_defaults(func=cmd_analyze)
 
     rd = sub.add_parser("read", help="run the engine headless and print the last readings")
@@ -130,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--page", type=int, default=0)
     sh.add_argument("--cursor", type=int, default=0)
     sh.set_defaults(func=cmd_screenshot)
+    add_report_parser(sub)
     _add_config_parser(sub)
     return parser
 

@@ -7,6 +7,7 @@ import math
 import sys
 from pathlib import Path
 
+from engine.config import WIRINGS
 from engine.errors import InputError
 from engine.quantities import QUANTITIES
 from hmi.cli_common import PROG, _config, _dump, _parse_mapping
@@ -57,7 +58,32 @@ def _progress(fraction: float) -> None:
     sys.stderr.flush()
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
+def add_recording_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that analyses a recording (``analyze``, ``report``)."""
+    parser.add_argument("recording", help="COMTRADE .cfg or .cff file")
+    parser.add_argument("--nominal-voltage", type=float, help="[V] line-to-neutral (L-L in delta)")
+    parser.add_argument(
+        "--declared-voltage", type=float, metavar="V",
+        help="[V] Udin of dips, swells and interruptions (default: nominal)",
+    )  # fmt: skip
+    parser.add_argument("--nominal-frequency", type=float, choices=(50.0, 60.0), help="[Hz]")
+    parser.add_argument("--wiring", choices=WIRINGS)
+    parser.add_argument("--config", help="meter configuration (TOML)")
+    parser.add_argument("--map", help="channel mapping, e.g. V1=VA,V2=VB,I1=IA")
+    parser.add_argument("--lamp", choices=("230V", "120V"), help="flicker reference lamp")
+    parser.add_argument(
+        "--capture", metavar="DIR", help="write a COMTRADE capture per event into DIR"
+    )
+    parser.add_argument("--pre-cycles", type=float, default=10, metavar="N",
+                        help="cycles captured before the event start (default 10)")  # fmt: skip
+    parser.add_argument("--post-cycles", type=float, default=20, metavar="N",
+                        help="cycles captured after the event start (default 20)")  # fmt: skip
+
+
+def analyse_recording(args: argparse.Namespace, three_second: bool = False):
+    """Open ``args.recording`` and analyse it with the options of ``add_recording_options``
+    (a progress bar on a terminal for recordings over 10 s); returns (source description,
+    config, analysis)."""
     from engine.analysis import analyse_source
     from engine.sources.comtrade import ComtradeSource
 
@@ -76,10 +102,23 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         n = getattr(args, name)
         if not (math.isfinite(n) and n >= 0):
             raise InputError(f"--{name.replace('_', '-')} must be >= 0, got {n}")
+    udin = args.declared_voltage
+    if udin is not None and not (math.isfinite(udin) and udin > 0):
+        raise InputError(f"--declared-voltage must be > 0 V, got {udin}")
     result = analyse_source(
         source, config, _progress if show else None, seconds, lamp=args.lamp,
         capture_dir=args.capture, pre_cycles=args.pre_cycles, post_cycles=args.post_cycles,
+        declared_voltage=udin, three_second=three_second,
     )  # fmt: skip
+    note = desc.get("note")
+    if note:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
+    return desc, config, result
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    desc, config, result = analyse_recording(args)
+    seconds = desc.get("samples", 0) / desc.get("sample_rate", 1.0)
     events = [event.to_json() for event in result.events]
     for record, name in zip(events, result.captures, strict=False):
         if name is not None:
@@ -117,9 +156,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(format_table(result.summary))
         else:
             print(f"  nothing to measure: {seconds:.3f} s of signal, shorter than one window")
-    note = desc.get("note")
-    if note:
-        print(f"{PROG}: note: {note}", file=sys.stderr)
     return 0
 
 

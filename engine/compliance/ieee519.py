@@ -191,6 +191,16 @@ def _phases(records: Sequence[Mapping], prefix: str, choices) -> tuple[str, ...]
     return ()
 
 
+def needed_ids(available: Sequence[str]) -> list[str]:
+    """Of the quantity ids ``available``, those the evaluation reads (harmonics up to
+    ``MAX_ORDER``, THD, fundamental currents): what a caller keeping 3-s records must keep."""
+    wanted = {f"{m}_{p}_{h}" for m in ("H_V", "H_I") for p in ("A", "B", "C", "AB", "BC", "CA")
+              for h in range(2, MAX_ORDER + 1)}  # fmt: skip
+    wanted |= {f"{m}_{p}" for m in ("THD_V", "THD_I") for p in ("A", "B", "C", "AB", "BC", "CA")}
+    wanted |= {f"I_{p}_1" for p in ("A", "B", "C")}
+    return [q for q in available if q in wanted]
+
+
 def _voltage_ids(p: str) -> list[str]:
     return [f"THD_V_{p}"] + [f"H_V_{p}_{h}" for h in range(2, MAX_ORDER + 1)]
 

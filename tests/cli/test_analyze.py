@@ -224,6 +224,12 @@ def test_dip_and_interruption_are_reported_and_flag_their_windows(tmp_path, caps
     windows = report["intervals"]["10cycle"]
     assert any(w["flagged"] for w in windows) and not all(w["flagged"] for w in windows)
     assert not windows[0]["flagged"] and not windows[-1]["flagged"]
+    # The interruption is upstream of the meter (the load's current follows the voltage).
+    assert stop["direction"] == "upstream" and stop["confidence"] >= 0.5
+    # Udin 240 V instead of 230 V: the same 115 V residual is 47.9 % of it.
+    report = run_json(capsys, str(cfg), "--nominal-voltage", "230", "--declared-voltage", "240")
+    dip = next(e for e in report["events"] if (e["type"], e["phase"]) == ("dip", "A"))
+    assert dip["extreme_pct"] == pytest.approx(115 / 240 * 100, abs=0.5)
 
 
 def test_flicker_of_a_modulated_supply(tmp_path, capsys):
