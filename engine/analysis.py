@@ -1,10 +1,7 @@
 """Whole-recording analysis: run the meter over a finite source and summarise it.
 
-Used by ``ion7400-hmi analyze``. The summary aggregates the 10/12-cycle values the way
-IEC 61000-4-30 §4.5 aggregates them: rms-type quantities (voltages, currents, harmonic and
-unbalance percentages) as the rms of the window values; powers and frequency as arithmetic means;
-power factors as mean P / mean S; angles as circular means; the rest (crest factor, K-factor,
-displacement power factor) as means.
+Used by ``ion7400-hmi analyze`` and ``report``. The summary of the whole recording is
+``engine.summary``'s.
 """
 
 from __future__ import annotations
@@ -26,8 +23,10 @@ from engine.pq.direction import DirectionFinder
 from engine.pq.event_capture import EventCapturer
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.pq.record_table import RecordTable
-from engine.quantities import aggregation_rule
 from engine.sources.base import Source
+from engine.summary import RunningSummary, summarise
+
+__all__ = ["REPORTED", "Analysis", "analyse_source", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -54,31 +53,9 @@ class Analysis:
     frequency_10s: list[tuple[datetime, float]] = field(default_factory=list)
     #: with ``three_second``: the 3-s records of the ids IEEE 519 reads (compactly kept)
     three_second: RecordTable | None = None
-
-
-def summarise(ids: tuple[str, ...], rows: np.ndarray) -> dict[str, float]:
-    """Aggregate window rows into one value per quantity id (see the module docstring)."""
-    if len(rows) == 0:
-        return {q: float("nan") for q in ids}
-    rules = np.array([aggregation_rule(q) for q in ids])
-    valid = ~np.isnan(rows)
-    count = valid.sum(axis=0)
-    x = np.where(valid, rows, 0.0)
-    with np.errstate(all="ignore"):
-        values = x.sum(axis=0) / count  # "mean" (and "pf" before its own rule below)
-        rms = rules == "rms"
-        values[rms] = np.sqrt((x[:, rms] ** 2).sum(axis=0) / count[rms])
-        angle = rules == "angle"
-        turns = np.where(valid[:, angle], np.exp(1j * np.radians(rows[:, angle])), 0.0)
-        values[angle] = np.degrees(np.angle(turns.sum(axis=0) / count[angle]))
-    values[count == 0] = np.nan
-    summary = dict(zip(ids, values.tolist(), strict=True))
-    for q in np.array(ids)[rules == "pf"]:
-        phase = q[3:]
-        p, s = summary.get(f"P_{phase}"), summary.get(f"S_{phase}")
-        if p is not None and s is not None and s != 0:
-            summary[q] = p / s
-    return summary
+    #: how many 10/12-cycle windows were measured (``times``/``rows`` hold them only with
+    #: ``keep_windows``)
+    n_windows: int = 0
 
 
 #: The aggregation intervals ``analyze`` reports besides the 10/12-cycle values.
@@ -96,6 +73,7 @@ def analyse_source(
     post_cycles: float = 20,
     declared_voltage: float | None = None,
     three_second: bool = False,
+    keep_windows: bool = True,
 ) -> Analysis:
     """Run ``config``'s meter over all of ``source`` as fast as possible.
 
@@ -104,6 +82,10 @@ def analyse_source(
     (``pre_cycles`` before, ``post_cycles`` after), written there as COMTRADE 2013 BINARY.
     ``declared_voltage``: Udin [V] of the voltage events (default: the nominal voltage).
     ``three_second``: also keep the 3-s values IEEE 519 needs (``Analysis.three_second``).
+    ``keep_windows``: keep every 10/12-cycle window (``Analysis.times``, ``rows``) and the
+    150/180-cycle values; without them memory does not grow with the length of the recording
+    (but for the 10-min and longer aggregates, the events and, with ``three_second``, the 3-s
+    values).
     """
     udin = config.nominal_voltage if declared_voltage is None else declared_voltage
     captures = EventCapturer(Path(capture_dir), config, pre_cycles, post_cycles) if (
@@ -116,9 +98,13 @@ def analyse_source(
     directions: _Directions | None = None
     flicker: FlickerMeter | None = None
     flicker_note: str | None = None
-    aggregates: dict[str, list[dict]] = {kind: [] for kind in REPORTED}
+    # The 150/180-cycle values come every 3 s: kept, like the windows, only when asked.
+    kinds = REPORTED if keep_windows else tuple(k for k in REPORTED if k != "150cycle")
+    aggregates: dict[str, list[dict]] = {kind: [] for kind in kinds}
     frequency_10s: list[tuple[datetime, float]] = []
     short: _ThreeSecond | None = None
+    summary: RunningSummary | None = None
+    n_windows = 0
     rows: list[np.ndarray] = []
     times: list[datetime] = []
     flags: list[np.ndarray] = []
@@ -126,11 +112,12 @@ def analyse_source(
     layout = None
 
     def collect(result: BlockResult) -> None:
-        nonlocal layout, aggregator, monitor, directions, short
+        nonlocal layout, aggregator, monitor, directions, short, summary, n_windows
         if aggregator is None or result.layout is not layout:
             if aggregator is not None:
                 merge(aggregator.flush())
-            aggregator = Aggregator(result.layout.ids, kinds=REPORTED)
+            aggregator = Aggregator(result.layout.ids, kinds=kinds)
+            summary = RunningSummary(result.layout.ids)
             if three_second:
                 short = _ThreeSecond(result.layout.ids, short)
             monitor = VoltageEventMonitor.for_plan(
@@ -149,9 +136,12 @@ def analyse_source(
         # and so is every aggregate built from it.
         touched = [e for e in (*ended, *monitor.in_progress()) if e.type != "rvc"]
         result = replace(result, flagged=result.flagged | _touched(result, touched))
-        rows.append(result.windows)
-        times.extend(result.window_end)
-        flags.append(result.flagged)
+        summary.add(result.windows)
+        n_windows += len(result.windows)
+        if keep_windows:
+            rows.append(result.windows)
+            times.extend(result.window_end)
+            flags.append(result.flagged)
         merge(
             aggregator.add(
                 result.windows, result.window_end, result.flagged, starts=result.window_start
@@ -196,13 +186,14 @@ def analyse_source(
         times=times,
         rows=data,
         flagged=np.concatenate(flags) if flags else np.empty(0, dtype=bool),
-        summary=summarise(layout.ids, data),
+        summary=summary.values(),
         aggregates=aggregates,
         events=events,
         flicker=_flicker_report(flicker, flicker_note),
         captures=[captures.name_of(e) for e in events] if captures is not None else [],
         frequency_10s=frequency_10s,
         three_second=None if short is None else short.table,
+        n_windows=n_windows,
     )
 
 

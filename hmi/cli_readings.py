@@ -80,10 +80,13 @@ def add_recording_options(parser: argparse.ArgumentParser) -> None:
                         help="cycles captured after the event start (default 20)")  # fmt: skip
 
 
-def analyse_recording(args: argparse.Namespace, three_second: bool = False):
+def analyse_recording(
+    args: argparse.Namespace, three_second: bool = False, keep_windows: bool = False
+):
     """Open ``args.recording`` and analyse it with the options of ``add_recording_options``
     (a progress bar on a terminal for recordings over 10 s); returns (source description,
-    config, analysis)."""
+    config, analysis). ``keep_windows``: keep every 10/12-cycle window (for JSON output);
+    without, memory stays flat however long the recording."""
     from engine.analysis import analyse_source
     from engine.sources.comtrade import ComtradeSource
 
@@ -108,7 +111,7 @@ def analyse_recording(args: argparse.Namespace, three_second: bool = False):
     result = analyse_source(
         source, config, _progress if show else None, seconds, lamp=args.lamp,
         capture_dir=args.capture, pre_cycles=args.pre_cycles, post_cycles=args.post_cycles,
-        declared_voltage=udin, three_second=three_second,
+        declared_voltage=udin, three_second=three_second, keep_windows=keep_windows,
     )  # fmt: skip
     note = desc.get("note")
     if note:
@@ -117,7 +120,7 @@ def analyse_recording(args: argparse.Namespace, three_second: bool = False):
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    desc, config, result = analyse_recording(args)
+    desc, config, result = analyse_recording(args, keep_windows=bool(args.json or args.output))
     seconds = desc.get("samples", 0) / desc.get("sample_rate", 1.0)
     events = [event.to_json() for event in result.events]
     for record, name in zip(events, result.captures, strict=False):
@@ -151,8 +154,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         print(_dump(document))
     else:
-        print(f"{args.recording}: {len(result.times)} windows of {config.cycles_per_window} cycles")
-        if result.times:
+        print(f"{args.recording}: {result.n_windows} windows of {config.cycles_per_window} cycles")
+        if result.n_windows:
             print(format_table(result.summary))
         else:
             print(f"  nothing to measure: {seconds:.3f} s of signal, shorter than one window")

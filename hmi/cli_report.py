@@ -78,7 +78,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         _positive(name.replace("_", "-"), getattr(args, name))
     desc, config, analysis = analyse_recording(args, three_second=args.standard == "ieee519")
     title = str(args.recording)
-    if not analysis.times:
+    if not analysis.n_windows:
         raise InputError(f"{title}: too short to evaluate (not one whole 10/12-cycle window)")
     notes: list[str] = []
     try:
