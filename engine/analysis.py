@@ -7,8 +7,8 @@ Used by ``ion7400-hmi analyze`` and ``report``. The summary of the whole recordi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
 from engine.pq.direction import DirectionFinder
 from engine.pq.event_capture import EventCapturer
+from engine.pq.flagging import flag_touched
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.pq.record_table import RecordTable
 from engine.sources.base import Source
@@ -134,8 +135,7 @@ def analyse_source(
             captures.events(ended, monitor.in_progress())
         # IEC 61000-4-30 §4.7: a window touched by a dip, swell or interruption is flagged,
         # and so is every aggregate built from it.
-        touched = [e for e in (*ended, *monitor.in_progress()) if e.type != "rvc"]
-        result = replace(result, flagged=result.flagged | _touched(result, touched))
+        result = flag_touched(result, [*ended, *monitor.in_progress()])
         summary.add(result.windows)
         n_windows += len(result.windows)
         if keep_windows:
@@ -293,14 +293,3 @@ def _flicker_report(meter: FlickerMeter | None, note: str | None) -> dict:
         "plt": stamp(meter.plt),
         "pinst_max": {p: float(v) for p, v in zip(meter.phases, meter.pinst_max, strict=True)},
     }
-
-
-def _touched(result: BlockResult, events: list[Event]) -> np.ndarray:
-    """Which of ``result``'s windows overlap any of ``events`` (an open event runs on)."""
-    flags = np.zeros(len(result.window_end), dtype=bool)
-    for e in events:
-        end = e.start + timedelta(seconds=e.duration_s) if not e.in_progress else datetime.max
-        end = end.replace(tzinfo=e.start.tzinfo)
-        for w, (ws, we) in enumerate(zip(result.window_start, result.window_end, strict=True)):
-            flags[w] |= ws < end and we > e.start
-    return flags

@@ -233,8 +233,6 @@ class Meter:
             flagged[0], self._gap = True, False
         half_v = np.sqrt(np.maximum(means[:n_rms, n_win:], 0.0))
         half_t = self._datetimes(hc_ends)
-        if self._pq is not None:
-            self._pq.add(block, x, half_t, half_v)
         ticks, self._freq_state = ten_second_frequency(
             rising, self._freq_state, self._sample_rate, 10.0 * self._sample_rate,
             upto=self._next_index - 1,
@@ -242,13 +240,15 @@ class Meter:
         if ticks:
             self._freq_10s = ticks[-1][1]
         window_end = [self._time_at(e) for e in ends]
-        self._meter(rows, starts, ends, window_end)
-        self._trim()
         result = BlockResult(
             self._layout, rows, window_end, flagged, half_t, half_v,
             [(self._time_at(t), f) for t, f in ticks],
             [self._time_at(s) for s in starts],
         )  # fmt: skip
+        if self._pq is not None:
+            self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
+        self._meter(rows, starts, ends, window_end)
+        self._trim()
         if len(rows):
             self._last_row = rows[-1]
         if len(half_t):
@@ -306,7 +306,11 @@ class Meter:
             cfg.wiring, v4_measured=block.v4_measured, i4_measured=block.i4_measured
         )
         self._layout = layout_for(plan)
-        self._pq = LivePowerQuality(plan, cfg, self._capture_dir) if self._pq_enabled else None
+        self._pq = (
+            LivePowerQuality(plan, cfg, self._capture_dir, self._layout.ids)
+            if self._pq_enabled
+            else None
+        )
         ll = cfg.wiring == "3W-DELTA"
         # Hysteresis: 5 % of the nominal reference peak; below that there is no usable signal.
         level = 0.05 * np.sqrt(2.0) * cfg.nominal_voltage

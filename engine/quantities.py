@@ -112,6 +112,9 @@ def _build() -> dict[str, Quantity]:
     for counter in ("DIP_COUNT", "SWELL_COUNT", "INTERRUPTION_COUNT", "CAPTURE_COUNT"):
         add(counter, "", "pq", 0)
     add("LAST_EVENT_MAGNITUDE", "%", "pq", 1)
+    # EN 50160 shares of the week so far [% of valid values within the limit] (live_en50160)
+    for part in ("FREQUENCY", "VOLTAGE", "FLICKER", "UNBALANCE", "THD", "HARMONICS"):
+        add(f"EN50160_{part}", "%", "pq", 1)
     add("LAST_EVENT_DURATION", "s", "pq", 3)
 
     # Energy registers

@@ -2,9 +2,8 @@
 
 Unbalance reads the symmetrical components the engine publishes (IEC 61000-4-30 §5.7:
 u2 = |U2|/|U1|, u0 = |U0|/|U1|). Flicker (IEC 61000-4-15), the dip/swell/interruption counters
-and the EN 50160 compliance summary are read by the quantity ids below, which the PQ engine does
-not publish yet: their rows show "----" (not measured) until it does. The ids of the counters
-and of the EN 50160 summary are provisional: agree them with the PQ-event engine.
+and the EN 50160 shares of the week so far come from the live PQ engine (``engine.pq.live``,
+``engine.pq.live_en50160``); a value not measured yet shows "----".
 """
 
 from __future__ import annotations
@@ -86,7 +85,7 @@ class FlickerScreen(SummaryScreen):
 
 
 class SagSwellScreen(SummaryScreen):
-    """Event counters since the last reset and the last event (provisional ids)."""
+    """Event counters since the last reset, the last event and the waveform captures."""
 
     id = "pq.sagswell"
     title_key = "pq.title.sagswell"
@@ -101,7 +100,8 @@ class SagSwellScreen(SummaryScreen):
 
 
 class En50160Screen(SummaryScreen):
-    """Compliance over the observation week [% of 10-min intervals within the limit]."""
+    """EN 50160 over the week so far [% of valid values within the limit that holds for most
+    of the week]: frequency (10-s values), supply voltage, Plt, u2, THD, harmonics 2-25."""
 
     id = "pq.en50160"
     title_key = "pq.title.en50160"

@@ -7,21 +7,30 @@ INTERRUPTION_COUNT, LAST_EVENT_MAGNITUDE [% of Udin], LAST_EVENT_DURATION [s], C
 
 With a capture directory, each polyphase dip, swell and interruption (the event of the whole
 disturbance, not one per phase) is captured as COMTRADE there, and ``capture_now`` captures by
-hand (``engine.pq.event_capture``).
+hand (``engine.pq.event_capture``). The EN 50160 week so far (``engine.pq.live_en50160``)
+gives the EN50160_* shares.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.blocks import SampleBlock
+from engine.compliance import En50160Settings
 from engine.config import MeterConfig
 from engine.pq import Event, EventSettings, VoltageEventMonitor
 from engine.pq.event_capture import EventCapturer
+from engine.pq.flagging import flag_touched
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
+from engine.pq.live_en50160 import LiveEn50160
+
+if TYPE_CHECKING:
+    from engine.meter import BlockResult
 
 #: Snapshot names of the voltage channels, in the wiring's order (the PQ screens label them).
 PHASE_NAMES = ("A", "B", "C")
@@ -30,7 +39,15 @@ PHASE_NAMES = ("A", "B", "C")
 class LivePowerQuality:
     """Events and flicker of one stream (rebuilt when the wiring or the settings change)."""
 
-    def __init__(self, plan, config: MeterConfig, capture_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        plan,
+        config: MeterConfig,
+        capture_dir: Path | None = None,
+        layout_ids: Sequence[str] = (),
+    ) -> None:
+        """``plan``: the wiring plan; ``layout_ids``: the ids of the meter's window rows (for
+        the EN 50160 week); ``capture_dir``: where captures go (None: no capture)."""
         self.plan = plan
         self.monitor = VoltageEventMonitor.for_plan(
             plan, EventSettings(declared_voltage=config.nominal_voltage),
@@ -43,6 +60,12 @@ class LivePowerQuality:
         )  # fmt: skip
         self.counts = {"dip": 0, "swell": 0, "interruption": 0}
         self.last: Event | None = None
+        self.en50160: LiveEn50160 | None = None
+        try:
+            settings = En50160Settings(config.nominal_voltage, config.nominal_frequency)
+            self.en50160 = LiveEn50160(layout_ids, settings)
+        except ValueError:  # above 36 kV: EN 50160 does not apply, the screen shows "----"
+            pass
         self.captures: EventCapturer | None = None
         if capture_dir is not None:
             one_channel = len(names) == 1  # its events carry the channel's phase, not POLY
@@ -53,12 +76,12 @@ class LivePowerQuality:
                 continue_numbering=True,
             )
 
-    def add(self, block: SampleBlock, inputs: np.ndarray, half_times, half_values) -> list[Event]:
-        """One block: ``inputs`` (8, n) corrected samples [V, A], the block's Urms(1/2) times and
-        values; returns the events that ended in it."""
+    def add(self, block: SampleBlock, inputs: np.ndarray, result: BlockResult) -> list[Event]:
+        """One block: ``inputs`` (8, n) corrected samples [V, A] and what the meter measured of
+        it (``engine.meter.BlockResult``); returns the events that ended in it."""
         if self.captures is not None:
             self.captures.add(block)
-        ended = self.monitor.feed(half_times, half_values)
+        ended = self.monitor.feed(result.half_cycle_time, result.half_cycle)
         if self.captures is not None:
             self.captures.events(ended, self.monitor.in_progress())
         for event in ended:
@@ -70,6 +93,12 @@ class LivePowerQuality:
                 self.flicker.add(block, voltages_of(self.plan, inputs[:4]))
             except ValueError:  # e.g. fewer than 32 samples a cycle: no flicker here
                 self.flicker = None
+        if self.en50160 is not None:
+            result = flag_touched(result, [*ended, *self.monitor.in_progress()])
+            self.en50160.add(
+                result.windows, result.window_start, result.window_end, result.flagged,
+                result.frequency, self.flicker.plt if self.flicker is not None else [],
+            )  # fmt: skip
         return ended
 
     def capture_now(self, time: datetime) -> str:
@@ -92,6 +121,8 @@ class LivePowerQuality:
         }
         if self.captures is not None:
             out["CAPTURE_COUNT"] = float(len(self.captures.written))
+        if self.en50160 is not None:
+            out.update(self.en50160.values())
         if self.last is not None:
             out["LAST_EVENT_MAGNITUDE"] = self.last.extreme_pct
             out["LAST_EVENT_DURATION"] = self.last.duration_s
