@@ -5,8 +5,9 @@ word, the next expected sequence number, the counters) and never raises on bad i
 
 - a header that fails its check (or garbage) -> skip one byte and hunt for the next sync word;
   a run of skipped bytes that ends at a valid frame counts one ``resyncs``;
-- a valid header whose CRC-32 fails -> the whole frame is dropped (its length is trusted, being
-  covered by the header check) and counted in ``crc_errors``;
+- a valid header whose CRC-32 fails -> the frame is dropped and counted in ``crc_errors``;
+  decoding resumes at the next valid header inside its claimed length (bytes were lost and the
+  next frame began early) or else after it;
 - a frame with a good CRC but an inconsistent body -> dropped, counted in ``malformed``;
 - a sample frame whose sequence number skips ahead -> ``gaps`` += 1, ``frames_lost`` += the
   number skipped, and the frame's ``lost_before`` says how many (the source turns that into a
@@ -123,7 +124,9 @@ class FrameDecoder:
                 stored = int.from_bytes(view[end - CRC_SIZE : end], "little")
                 if crc32(view[pos : end - CRC_SIZE]) != stored:
                     c.crc_errors += 1
-                    pos = end
+                    # Bytes may be missing rather than wrong: then the next frame starts inside
+                    # this one's claimed length. Resume at a valid header there, if any.
+                    pos = _next_header(buf, view, pos + 1, end)
                     continue
                 item = self._decode(ftype, view[pos + HEADER_SIZE : end - CRC_SIZE])
                 pos = end
@@ -159,3 +162,16 @@ class FrameDecoder:
                 item.lost_before = -1  # unknown: the board started counting again
         self._next_seq = (item.seq + 1) & 0xFFFFFFFF
         return item
+
+
+def _next_header(buf: bytearray, view: memoryview, start: int, end: int) -> int:
+    """Position of the first sync word in ``start``..``end`` that begins a valid header (or that
+    is too close to the end of the data to tell); ``end`` if there is none."""
+    size = len(buf)
+    stop = min(end + len(SYNC) - 1, size)  # a sync word may straddle ``end``
+    i = buf.find(SYNC, start, stop)
+    while i >= 0:
+        if i + HEADER_SIZE > size or parse_header(view[i : i + HEADER_SIZE]) is not None:
+            return i
+        i = buf.find(SYNC, i + 1, stop)
+    return end
