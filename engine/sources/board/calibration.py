@@ -40,6 +40,9 @@ class Calibration:
     def identity(self) -> bool:
         return self == Calibration()
 
+    def to_settings(self):
+        return to_settings(self)
+
     def apply(self, x: np.ndarray, sample_rate: float, nominal_frequency: float) -> np.ndarray:
         """Corrected (8, n) samples [V, A]; the phase filter keeps its state between calls
         (for one ``sample_rate`` [Hz] and ``nominal_frequency`` [Hz])."""
@@ -103,3 +106,47 @@ def measure_corrections(
         err = np.angle(phasor[ch] * np.conj(phasor[0]) * np.exp(-1j * expected_angle[ch]))
         phase[ch] = float(-np.degrees(err))
     return Calibration(tuple(gain), tuple(off), tuple(phase))
+
+
+def from_settings(board) -> Calibration:
+    """The calibration of the configuration's ``[board]`` section (``BoardCalibration``)."""
+    pick = [
+        [getattr(board, f"{c.lower()}_{k}") for c in CHANNELS] for k in ("gain", "offset", "phase")
+    ]
+    return Calibration(*(tuple(float(v) for v in values) for values in pick))
+
+
+def to_settings(cal: Calibration):
+    """The configuration's ``[board]`` section holding ``cal``."""
+    from engine.config import BoardCalibration
+
+    values = {}
+    for k, c in enumerate(CHANNELS):
+        for name in ("gain", "offset", "phase"):
+            values[f"{c.lower()}_{name}"] = round(float(getattr(cal, name)[k]), 9)
+    return BoardCalibration(**values)
+
+
+def calibrate_from_source(
+    source, reference_v: float, reference_i: float, seconds: float, nominal_frequency: float
+) -> Calibration:
+    """Measure ``seconds`` [s] of contiguous samples from ``source`` (a reference of
+    ``reference_v`` [V rms] and ``reference_i`` [A rms] at ``nominal_frequency`` [Hz]) and
+    return the corrections; a gap in the samples starts the collection again."""
+    parts: list = []
+    expected = None
+    need = None
+    for block in source.blocks():
+        if expected is not None and block.first_index != expected:
+            parts = []  # lost data: only a contiguous stretch is measured
+        expected = block.first_index + block.n_samples
+        need = round(seconds * block.sample_rate)
+        parts.append(np.concatenate([block.voltage, block.current]))
+        if sum(p.shape[1] for p in parts) >= need:
+            rate = block.sample_rate
+            present = np.array([True] * 3 + [block.v4_measured] + [True] * 3 + [block.i4_measured])
+            break
+    else:
+        raise ValueError("the source ended before the reference was measured")
+    x = np.concatenate(parts, axis=1)[:, :need]
+    return measure_corrections(x, rate, nominal_frequency, reference_v, reference_i, present)
