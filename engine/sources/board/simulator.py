@@ -37,13 +37,16 @@ FIRMWARE = "ion-board-sim 1.0"
 class Faults:
     """Fault injection: each frame is faulted with probability ``rate`` [0..1], by one of
     ``kinds`` drawn at random; ``seed`` makes the draws repeatable. ``stall_seconds`` [s]: how
-    long a stall holds the output back; ``down_seconds`` [s]: how long a disconnect lasts."""
+    long a stall holds the output back; ``down_seconds`` [s]: how long a disconnect lasts;
+    ``window``: faults only on frame slots first..last-1, counted since the simulator was made
+    (across restarts; None: every slot)."""
 
     rate: float = 0.0
     kinds: tuple[str, ...] = ()
     seed: int = 1
     stall_seconds: float = 0.3
     down_seconds: float = 1.0
+    window: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.rate <= 1.0):
@@ -220,7 +223,7 @@ class BoardSimulator:
         block = next(self._blocks)
         values = np.concatenate([block.voltage, block.current])
         counts = to_counts(values, self.scales, self.fmt)
-        seq = self.seq
+        seq, slot = self.seq, self.stats.frames
         self.seq = (self.seq + 1) & 0xFFFFFFFF
         self.stats.frames += 1
         data = encode_samples(
@@ -228,6 +231,8 @@ class BoardSimulator:
             self.digital, N_DIGITAL,
         )  # fmt: skip
         f = self.faults
+        if f.window is not None and not f.window[0] <= slot < f.window[1]:
+            return Emitted(seq, data)
         if f.rate <= 0 or self._rng.random() >= f.rate:
             return Emitted(seq, data)
         kind = f.kinds[int(self._rng.integers(len(f.kinds)))]
