@@ -33,6 +33,8 @@ from engine.sources.board.protocol import SampleFrame
 BACKOFF = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 STALL_SECONDS = 1.0  # [s] without a byte: "stalled"
 SILENCE_SECONDS = 5.0  # [s] without a byte: the board is treated as lost and restarted
+POLL_SECONDS = 0.005  # [s] pause when the port has nothing waiting
+STATUS_PERIOD = 0.25  # [s] between refreshes of ``link.counters`` while streaming
 
 
 def _profile(spec: SerialSpec):
@@ -130,7 +132,13 @@ class SerialSource:
     def _read_frames(self) -> list[SampleFrame]:
         """Frames from what the port has (waits up to the port timeout for a first byte)."""
         port = self._port
-        data = port.read(port.in_waiting or 1)
+        waiting = port.in_waiting
+        if not waiting:
+            # Drained: let a few milliseconds of stream gather rather than wake per byte
+            # (each wake-up costs system calls; this keeps the link at ~1 % of a core).
+            time.sleep(POLL_SECONDS)
+            waiting = port.in_waiting
+        data = port.read(waiting or 1)
         if not data:
             return []
         self._last_byte = time.monotonic()
@@ -182,6 +190,7 @@ class SerialSource:
         target = max(1, round(self._block_seconds * rate))
         frames = self._held
         self._held = []
+        next_status = 0.0
         while not self._closed:
             for fr in frames:
                 jump = 0
@@ -209,7 +218,9 @@ class SerialSource:
                 if index - part_start >= target:
                     yield self._block(parts, t0, part_start, rate)
                     parts = []
-            self._update()
+            if time.monotonic() >= next_status:  # the counters, a few times a second
+                self._update()
+                next_status = time.monotonic() + STATUS_PERIOD
             try:
                 frames = self._read_frames()
             except OSError:  # serial.SerialException: the port went away
