@@ -71,7 +71,7 @@ def cmd_board_sim(args: argparse.Namespace) -> int:
 
 
 def cmd_board_calibrate(args: argparse.Namespace) -> int:
-    from engine.config import default_config_path, load_or_default, save_config
+    from engine.config import default_config_path, load_or_default, save_config, validate
     from engine.sources.board.calibration import CHANNELS, calibrate_from_source
     from engine.sources.board.link import parse_serial_spec
     from engine.sources.serial_board import SerialSource
@@ -84,13 +84,28 @@ def cmd_board_calibrate(args: argparse.Namespace) -> int:
     path = args.config or default_config_path()
     config = load_or_default(path)
     with SerialSource(spec) as source:
-        cal = calibrate_from_source(
-            source, args.reference_v, args.reference_i, args.seconds, config.nominal_frequency
-        )
-    new = dataclasses.replace(config, board=cal.to_settings())
+        try:
+            cal, wired = calibrate_from_source(
+                source, args.reference_v, args.reference_i, args.seconds, config.nominal_frequency
+            )
+        except ValueError as exc:
+            raise InputError(f"board calibrate: {exc}") from None
+    try:
+        fresh = cal.to_settings()
+        kept = {  # channels not wired to the reference keep their earlier corrections
+            f.name: getattr(fresh if wired[CHANNELS.index(f.name[:2].upper())] else config.board,
+                            f.name)
+            for f in dataclasses.fields(fresh)
+        }  # fmt: skip
+        new = validate(dataclasses.replace(config, board=type(fresh)(**kept)))
+    except ValueError as exc:  # e.g. a gain outside 0.5..2: wrong reference or wiring
+        raise InputError(f"board calibrate: the corrections are out of range: {exc}") from None
     print(f"{'channel':<8} {'gain':>10} {'offset':>10} {'phase deg':>10}")
     for k, ch in enumerate(CHANNELS):
-        print(f"{ch:<8} {cal.gain[k]:>10.6f} {cal.offset[k]:>10.4f} {cal.phase[k]:>10.4f}")
+        if wired[k]:
+            print(f"{ch:<8} {cal.gain[k]:>10.6f} {cal.offset[k]:>10.4f} {cal.phase[k]:>10.4f}")
+        else:
+            print(f"{ch:<8} {'not wired to the reference: left as it was':>32}")
     if args.dry_run:
         print("(dry run: nothing written)")
         return 0

@@ -16,6 +16,7 @@ from scipy import signal
 from engine.transducers import fractional_delay_taps
 
 CHANNELS = ("V1", "V2", "V3", "V4", "I1", "I2", "I3", "I4")
+SETTLE_SECONDS = 0.2  # [s] skipped at the start of a calibration measurement
 
 
 @dataclass(frozen=True)
@@ -71,41 +72,44 @@ def measure_corrections(
     frequency: float,
     reference_v: float,
     reference_i: float,
-    present: np.ndarray | None = None,
-) -> Calibration:
+) -> tuple[Calibration, tuple[bool, ...]]:
     """Corrections that make ``x`` (8, n) [V, A], a steady reference of ``reference_v`` [V rms]
-    on every voltage and ``reference_i`` [A rms] on every current at ``frequency`` [Hz], read
-    exactly: offset = mean, gain = reference / measured rms of the fundamental, phase = the
-    angle that brings each channel onto V1's angle + 0°/−120°/+120° of a balanced positive
-    sequence at unity power factor (V1..V3, I1..I3: A, B, C; V4, I4 with A), so V1 keeps 0.
-    Whole cycles of ``x`` are used.
+    on the voltages and ``reference_i`` [A rms] on the currents at ``frequency`` [Hz], read
+    exactly, and which channels carried it.
 
-    ``present``: bool per channel; absent channels keep gain 1, offset 0, phase 0.
+    offset = the mean, gain = reference / measured rms of the fundamental, phase = the angle
+    that brings each channel onto V1's angle + 0°/−120°/+120° of a balanced positive sequence at
+    unity power factor (V1..V3, I1..I3: A, B, C; V4, I4 with A). V1 is the angle reference, so
+    its own phase stays 0. A channel reading under 5 % of its reference is taken as not wired:
+    it keeps gain 1, offset 0, phase 0. Whole cycles of ``x`` are used. ValueError if fewer than
+    10 cycles are given or V1 does not carry the reference.
     """
     cycles = int(np.floor(x.shape[1] * frequency / sample_rate))
     if cycles < 10:
         raise ValueError(f"calibration needs at least 10 cycles, got {cycles}")
     n = round(cycles * sample_rate / frequency)
     seg = x[:, :n]
-    t = np.arange(n) / sample_rate
-    basis = np.exp(-2j * np.pi * frequency * t)
+    basis = np.exp(-2j * np.pi * frequency * np.arange(n) / sample_rate)
     offset = seg.mean(axis=1)
     phasor = np.sqrt(2.0) * ((seg - offset[:, None]) @ basis) / n  # rms phasor per channel
-    expected_angle = np.radians([0.0, -120.0, 120.0, 0.0] * 2)
-    present = np.ones(8, bool) if present is None else np.asarray(present, bool)
+    expected = np.radians([0.0, -120.0, 120.0, 0.0] * 2)
     gain, off, phase = [1.0] * 8, [0.0] * 8, [0.0] * 8
+    wired = []
     for ch in range(8):
-        if not present[ch]:
-            continue
         ref = reference_v if ch < 4 else reference_i
-        mag = abs(phasor[ch]) / np.sqrt(2.0)
-        if mag < 0.05 * ref:
-            raise ValueError(f"{CHANNELS[ch]} reads {mag:.4g}, far from the reference {ref:g}")
-        gain[ch] = float(ref / mag)
+        rms = abs(phasor[ch])
+        wired.append(bool(rms >= 0.05 * ref))
+        if not wired[ch]:
+            continue
+        gain[ch] = float(ref / rms)
         off[ch] = float(offset[ch])
-        err = np.angle(phasor[ch] * np.conj(phasor[0]) * np.exp(-1j * expected_angle[ch]))
-        phase[ch] = float(-np.degrees(err))
-    return Calibration(tuple(gain), tuple(off), tuple(phase))
+        err = np.angle(phasor[ch] * np.conj(phasor[0]) * np.exp(-1j * expected[ch]))
+        phase[ch] = float(-np.degrees(err))  # a lagging channel is advanced
+    if not wired[0]:
+        raise ValueError(
+            f"V1 reads {abs(phasor[0]) / np.sqrt(2):.4g} V: it must carry the reference"
+        )
+    return Calibration(tuple(gain), tuple(off), tuple(phase)), tuple(wired)
 
 
 def from_settings(board) -> Calibration:
@@ -129,24 +133,29 @@ def to_settings(cal: Calibration):
 
 def calibrate_from_source(
     source, reference_v: float, reference_i: float, seconds: float, nominal_frequency: float
-) -> Calibration:
+) -> tuple[Calibration, tuple[bool, ...]]:
     """Measure ``seconds`` [s] of contiguous samples from ``source`` (a reference of
     ``reference_v`` [V rms] and ``reference_i`` [A rms] at ``nominal_frequency`` [Hz]) and
-    return the corrections; a gap in the samples starts the collection again."""
-    parts: list = []
+    return ``measure_corrections``' result. The first ``SETTLE_SECONDS`` are skipped (a board's
+    filters and ADC settle after start); a gap in the samples starts the collection again."""
+    parts: list[np.ndarray] = []
     expected = None
-    need = None
+    have = 0
     for block in source.blocks():
-        if expected is not None and block.first_index != expected:
-            parts = []  # lost data: only a contiguous stretch is measured
+        if expected is None or block.first_index != expected:
+            parts, have = [], 0  # lost data: only a contiguous stretch is measured
+            skip = round(SETTLE_SECONDS * block.sample_rate)
         expected = block.first_index + block.n_samples
+        x = np.concatenate([block.voltage, block.current])
+        drop = min(skip, x.shape[1])
+        skip -= drop
+        if drop < x.shape[1]:
+            parts.append(x[:, drop:])
+            have += x.shape[1] - drop
         need = round(seconds * block.sample_rate)
-        parts.append(np.concatenate([block.voltage, block.current]))
-        if sum(p.shape[1] for p in parts) >= need:
-            rate = block.sample_rate
-            present = np.array([True] * 3 + [block.v4_measured] + [True] * 3 + [block.i4_measured])
-            break
-    else:
-        raise ValueError("the source ended before the reference was measured")
-    x = np.concatenate(parts, axis=1)[:, :need]
-    return measure_corrections(x, rate, nominal_frequency, reference_v, reference_i, present)
+        if have >= need:
+            x = np.concatenate(parts, axis=1)[:, :need]
+            return measure_corrections(
+                x, block.sample_rate, nominal_frequency, reference_v, reference_i
+            )
+    raise ValueError("the source ended before the reference was measured")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.sources.board import commands as cmd
+from engine.sources.board.calibration import Calibration
 from engine.sources.board.framing import FrameDecoder
 from engine.sources.board.protocol import (
     ALL_CHANNELS,
@@ -90,6 +91,9 @@ class BoardSimulator:
     cycle in ``fmt`` (int16 | int24 | float32), obeys commands, injects ``faults``.
 
     ``frame_samples``: samples per channel per frame (default half a cycle, at least 32).
+    ``front_end``: the board's own channel errors, (gain [1], offset [V or A], lag [deg]) per
+    channel V1..I4: raw = gain × true + offset, delayed by lag at the nominal frequency — a
+    board to calibrate (``ion7400-hmi board calibrate``).
     """
 
     def __init__(
@@ -100,6 +104,7 @@ class BoardSimulator:
         faults: Faults | None = None,
         frame_samples: int | None = None,
         seed: int = 0,
+        front_end: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]] | None = None,
     ) -> None:
         if fmt not in FORMAT_CODES:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMAT_CODES)}")
@@ -116,6 +121,13 @@ class BoardSimulator:
         self.streaming = False
         self.calibration = np.tile([1.0, 0.0, 0.0], (8, 1))
         self._decoder = FrameDecoder()
+        self._front_end = None
+        if front_end is not None:
+            gain, offset, lag = (tuple(float(v) for v in values) for values in front_end)
+            # Calibration.apply computes gain × (x − offset), advanced by phase: the errors
+            # expressed that way.
+            shift = tuple(-o / g for o, g in zip(offset, gain, strict=True))
+            self._front_end = Calibration(gain, shift, tuple(-v for v in lag))
         self._setup()
 
     # -- configuration -----------------------------------------------------------------------
@@ -222,6 +234,10 @@ class BoardSimulator:
             self._blocks = self.source.blocks()
         block = next(self._blocks)
         values = np.concatenate([block.voltage, block.current])
+        if self._front_end is not None:
+            values = self._front_end.apply(
+                values, self.sample_rate, self.scenario.frequency.nominal
+            )
         counts = to_counts(values, self.scales, self.fmt)
         seq, slot = self.seq, self.stats.frames
         self.seq = (self.seq + 1) & 0xFFFFFFFF

@@ -6,20 +6,19 @@ injected; the link is run faster than real time.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
-import threading
 import time
 
 import numpy as np
 import pytest
+from board_pty import board_on_pty
 
 from engine.config import MeterConfig
 from engine.errors import InputError
 from engine.meter import Meter
 from engine.sources.board.link import parse_serial_spec
-from engine.sources.board.sim_transport import PtyTransport, serve
+from engine.sources.board.sim_transport import PtyTransport
 from engine.sources.board.simulator import BoardSimulator, Faults
 from engine.sources.scenario import scenario_from_dict
 from engine.sources.serial_board import SerialSource
@@ -32,22 +31,6 @@ def reference(spc: int = 512):
     return scenario_from_dict(
         {"samples_per_cycle": spc, "current": {"rms": A, "power_factor": PF, "harmonics": []}}
     )
-
-
-@contextlib.contextmanager
-def board_on_pty(tmp_path, board: BoardSimulator, speed: float | None = None):
-    transport = PtyTransport(tmp_path / "board")
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=serve, args=(board, transport), kwargs={"speed": speed, "stop": stop}, daemon=True
-    )
-    thread.start()
-    try:
-        yield transport
-    finally:
-        stop.set()
-        thread.join(5)
-        transport.remove()
 
 
 def run(source: SerialSource, meter: Meter, seconds: float):
