@@ -132,6 +132,8 @@ class SerialSource:
     def _read_frames(self) -> list[SampleFrame]:
         """Frames from what the port has (waits up to the port timeout for a first byte)."""
         port = self._port
+        if port is None:
+            raise OSError("the port is closed")
         waiting = port.in_waiting
         if not waiting:
             # Drained: let a few milliseconds of stream gather rather than wake per byte
@@ -223,13 +225,20 @@ class SerialSource:
                 next_status = time.monotonic() + STATUS_PERIOD
             try:
                 frames = self._read_frames()
-            except OSError:  # serial.SerialException: the port went away
+            except Exception as exc:
+                if self._closed:  # close() from another thread pulled the port away
+                    break
+                if not isinstance(exc, OSError):
+                    raise
+                # serial.SerialException (an OSError): the port went away
                 frames = []
                 lost_at = time.monotonic()
+                if parts:  # what arrived before is good data: hand it on first
+                    yield self._block(parts, t0, part_start, rate)
+                    parts = []
                 if not self._reconnect():
                     break
                 index += max(1, round((time.monotonic() - lost_at) * rate))
-                parts = []
                 continue
             silent = time.monotonic() - self._last_byte
             if not frames and silent > STALL_SECONDS and self.link.state == "streaming":
@@ -238,10 +247,12 @@ class SerialSource:
                 self._update(state="streaming")
             if not frames and silent > self._silence:
                 lost_at = self._last_byte
+                if parts:
+                    yield self._block(parts, t0, part_start, rate)
+                    parts = []
                 if not self._reconnect():
                     break
                 index += max(1, round((time.monotonic() - lost_at) * rate))
-                parts = []
 
     def _block(self, parts: list[SampleFrame], t0: datetime, first: int, rate: float):
         n = sum(p.n_samples for p in parts)

@@ -194,3 +194,22 @@ def test_digital_inputs_reach_the_blocks(tmp_path):
     assert block.digital.shape == (4, block.n_samples)
     assert block.digital[:, 0].tolist() == [True, False, True, False]
     assert np.all(block.digital == block.digital[:, :1])
+
+
+def test_a_stall_delays_but_loses_nothing(tmp_path):
+    faults = Faults(rate=1.0, kinds=("stall",), window=(50, 51), stall_seconds=0.4)
+    board = BoardSimulator(reference(64), faults=faults)
+    with board_on_pty(tmp_path, board) as pty:
+        source = SerialSource(parse_serial_spec(str(pty.path)))
+        meter = Meter(MeterConfig())
+        try:
+            t0 = time.monotonic()
+            _, windows, gaps = run(source, meter, 3.0)
+            elapsed = time.monotonic() - t0
+        finally:
+            source.close()
+    assert board.stats.faults["stall"] == 1
+    assert elapsed >= 0.4  # the output was held back ...
+    c = source.link.counters
+    assert gaps == [] and c["frames_lost"] == 0 and c["frames_bad"] == 0  # ... and all came
+    assert not any(f for _, f in windows)
