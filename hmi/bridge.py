@@ -80,6 +80,11 @@ class EngineBridge(QObject):
         """The meter's latest snapshot (safe from any thread)."""
         return self._meter.snapshot
 
+    def link(self):
+        """The acquisition board's ``LinkStatus`` read live from the source (an atomic
+        reference, safe from any thread), or None when the source is not a board."""
+        return getattr(self._source, "link", None)
+
     @property
     def meter(self) -> Meter:
         """The meter the bridge runs: its requests (``reconfigure``, ``reset``, test mode, the

@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         mode = "TEST" if "TEST_MODE" in snapshot.flags else view.mode
         status = status_of(snapshot, mode, self.leds.lock.locked, self.config.clock)
         ctx = self.navigator.context(self._tr, self.config, status)
+        link = getattr(self._source, "link", None)  # the engine bridge: the board's link, live
+        if link is not None:
+            ctx = replace(ctx, link=link())
         if not self._draw(screen, snapshot, ctx):
             self._draw(Unavailable(view.screen_id), snapshot, ctx)
         self.tft.set_image(panel_image(self.image, self.config.display, view.backlight))
