@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ import numpy as np
 from engine.blocks import SampleBlock
 from engine.errors import InputError
 from engine.sources.board.calibration import Calibration
+from engine.sources.board.commands import Outputs
 from engine.sources.board.ion_host import BoardRefused, BoardTimeout, IonProfile
 from engine.sources.board.link import LinkStatus, SerialSpec, unavailable_features
 from engine.sources.board.protocol import SampleFrame
@@ -86,6 +88,27 @@ class SerialSource:
         self.nominal_frequency = spec.f or float(self.link.identity.get("nominal_frequency", 50.0))
         self._update(state="streaming")
         self._held = [first, *self._profile.take_pending()]
+        self._outputs_lock = threading.Lock()
+        self._outputs: Outputs | None = None  # waiting to be sent by the reading thread
+        self._relays = 0
+
+    # -- outputs --------------------------------------------------------------------------------
+
+    def request_outputs(self, relays: int | None = None, ky_pulses: int = 0) -> None:
+        """Drive relays 1 and 2 (bits 0 and 1; None: as they are) and emit ``ky_pulses`` on the
+        KY output. Safe from any thread: the reading thread sends it with its next read (pulses
+        asked before then add up)."""
+        with self._outputs_lock:
+            if relays is not None:
+                self._relays = relays & 0x03
+            pending = self._outputs.ky_pulses if self._outputs is not None else 0
+            self._outputs = Outputs(self._relays, min(0xFFFF, pending + max(0, ky_pulses)))
+
+    def _send_outputs(self) -> None:
+        with self._outputs_lock:
+            outputs, self._outputs = self._outputs, None
+        if outputs is not None and self._port is not None:
+            self._profile.set_outputs(self._port, outputs)
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -224,6 +247,8 @@ class SerialSource:
                 self._update()
                 next_status = time.monotonic() + STATUS_PERIOD
             try:
+                if self._outputs is not None:
+                    self._send_outputs()
                 frames = self._read_frames()
             except Exception as exc:
                 if self._closed:  # close() from another thread pulled the port away

@@ -213,3 +213,25 @@ def test_a_stall_delays_but_loses_nothing(tmp_path):
     c = source.link.counters
     assert gaps == [] and c["frames_lost"] == 0 and c["frames_bad"] == 0  # ... and all came
     assert not any(f for _, f in windows)
+
+
+def test_relays_and_ky_pulses_reach_the_board(tmp_path):
+    board = BoardSimulator(reference(64))
+    with board_on_pty(tmp_path, board) as pty:
+        source = SerialSource(parse_serial_spec(str(pty.path)))
+        try:
+            blocks = source.blocks()
+            next(blocks)
+            source.request_outputs(relays=0b10, ky_pulses=3)
+            source.request_outputs(ky_pulses=4)  # before the next read: adds up
+            for _ in range(5):
+                next(blocks)
+            source.request_outputs(relays=0b01, ky_pulses=2)
+            deadline = time.monotonic() + 2.0
+            while board.ky_pulses_total < 9 and time.monotonic() < deadline:
+                next(blocks)
+        finally:
+            source.close()
+    assert board.ky_pulses_total == 9
+    assert board.outputs.relays == 0b01
+    assert board.stats.commands["set-outputs"] == 2
