@@ -37,6 +37,14 @@ def cmd_board_sim(args: argparse.Namespace) -> int:
     if args.speed is not None and not args.speed > 0:
         raise InputError(f"--speed must be > 0, got {args.speed}")
     scenario = load_scenario(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    if args.rate is not None:  # [Hz] a whole number of samples per nominal cycle
+        spc = args.rate / scenario.frequency.nominal
+        if not (spc > 0 and abs(spc - round(spc)) < 1e-9):
+            raise InputError(
+                f"--rate {args.rate:g} Hz is not a whole number of samples per "
+                f"{scenario.frequency.nominal:g} Hz cycle"
+            )
+        args.spc = round(spc)
     if args.spc is not None:
         lo, hi = 16, 1024
         if not lo <= args.spc <= hi:
@@ -123,6 +131,7 @@ def add_board_parsers(sub) -> None:
     sim.add_argument("--baud", type=int, default=921600, help="with --port")
     sim.add_argument("--scenario", help="simulated inputs (TOML, see docs/simulated-inputs.md)")
     sim.add_argument("--spc", type=int, default=512, help="samples per cycle (16..1024)")
+    sim.add_argument("--rate", type=float, help="[Hz] sample rate instead of --spc")
     sim.add_argument("--format", choices=("int16", "int24", "float32"), default="int16")
     sim.add_argument("--speed", type=float, default=1.0, help="signal seconds per wall second")
     sim.add_argument("--fault-rate", type=float, default=0.0, help="faulted fraction of frames")

@@ -45,6 +45,8 @@ def test_board_sim_on_a_pty_serves_read(tmp_path):
         (["board-sim", "--pty", "--faults", "gremlins"], "unknown fault 'gremlins'"),
         (["board-sim", "--pty", "--spc", "8"], "--spc must be 16..1024"),
         (["board-sim", "--pty", "--speed", "0"], "--speed must be > 0"),
+        (["board-sim", "--pty", "--rate", "1000.5"], "not a whole number of samples per 50 Hz"),
+        (["board-sim", "--pty", "--rate", "400"], "16..1024 samples per cycle, got 8"),
         (["board-sim", "--port", "/nonexistent/tty"], "cannot open serial port"),
         (["read", "--source", "serial:/nonexistent/tty"], "cannot open serial port"),
         (["read", "--source", "serial:"], "serial source needs a port"),
