@@ -148,8 +148,8 @@ class SerialSource:
                 return frames[0]
         self._drop_port()
         raise InputError(
-            f"the board on {self.spec.port} acknowledged start but sent no samples within "
-            f"{self.spec.timeout:g} s"
+            f"the board on {self.spec.port} sent no samples within {self.spec.timeout:g} s of "
+            f"start (check profile={self.spec.profile}, the channels and the baud rate)"
         )
 
     def _read_frames(self) -> list[SampleFrame]:

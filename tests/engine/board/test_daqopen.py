@@ -124,3 +124,11 @@ def test_bad_channel_lists_are_refused():
     for bad in ("A0,A0", "A0,B1", "A0,A1,A2,A3,A4,A5,A6,A7,A8"):
         with pytest.raises(InputError, match="channels"):
             DaqOpenProfile(parse_serial_spec(f"due?profile=daqopen&channels={bad}"))
+
+
+def test_a_due_that_sends_nothing_is_a_clear_error():
+    port = FakeDue(b"")
+    port.read = lambda n: b""  # configured and started, but silent
+    with pytest.raises(InputError, match=r"sent no samples within 0\.3 s of start"):
+        SerialSource(parse_serial_spec(SPEC + "&timeout=0.3"), opener=lambda spec: port)
+    assert port.written.endswith(b"START\n")
