@@ -292,6 +292,8 @@ class SerialSource:
             digital = (bits[None, :] >> np.arange(n_dig)[:, None] & 1).astype(bool)
         if self._calibration is not None:
             x = self._calibration.apply(x, rate, self.nominal_frequency)
+            absent = [r for r in range(8) if r not in rows]
+            x[absent] = 0.0  # an offset correction must not invent a channel the board lacks
         return SampleBlock(
             start=t0 + timedelta(seconds=first / rate),
             sample_rate=rate,

@@ -20,9 +20,9 @@ from engine.sources.board import commands as cmd
 from engine.sources.board.calibration import Calibration
 from engine.sources.board.framing import FrameDecoder
 from engine.sources.board.protocol import (
-    ALL_CHANNELS,
     FORMAT_CODES,
     FORMATS,
+    channel_rows,
     encode_samples,
     to_counts,
 )
@@ -144,6 +144,9 @@ class BoardSimulator:
         v_range = _nice_range(float(np.abs(first.voltage).max()))
         i_range = _nice_range(float(np.abs(first.current).max()))
         self.ranges = np.array([v_range] * 4 + [i_range] * 4)  # [V] [A] full scale
+        # V4 and I4 are sent only when the scenario measures them (as a board without them)
+        n = sc.neutral
+        self.mask = 0x77 | (0x08 if n.voltage_measured else 0) | (0x80 if n.current_measured else 0)
         self.set_format(self.fmt)
         self._blocks: Iterator | None = None
         self.seq = 0
@@ -167,7 +170,7 @@ class BoardSimulator:
             "model": "ION-ADC8 simulator",
             "firmware": FIRMWARE,
             "protocol": 1,
-            "channels": ALL_CHANNELS,
+            "channels": self.mask,
             "sample_rate": self.sample_rate,
             "frame_samples": self.frame_samples,
             "format": FORMATS[self.fmt][0],
@@ -238,12 +241,13 @@ class BoardSimulator:
             values = self._front_end.apply(
                 values, self.sample_rate, self.scenario.frequency.nominal
             )
-        counts = to_counts(values, self.scales, self.fmt)
+        rows = channel_rows(self.mask)
+        counts = to_counts(values[rows], self.scales[rows], self.fmt)
         seq, slot = self.seq, self.stats.frames
         self.seq = (self.seq + 1) & 0xFFFFFFFF
         self.stats.frames += 1
         data = encode_samples(
-            seq, self.sample_rate, ALL_CHANNELS, self.fmt, self.scales, counts,
+            seq, self.sample_rate, self.mask, self.fmt, self.scales[rows], counts,
             self.digital, N_DIGITAL,
         )  # fmt: skip
         f = self.faults

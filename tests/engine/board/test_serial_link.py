@@ -235,3 +235,18 @@ def test_relays_and_ky_pulses_reach_the_board(tmp_path):
     assert board.ky_pulses_total == 9
     assert board.outputs.relays == 0b01
     assert board.stats.commands["set-outputs"] == 2
+
+
+def test_channels_the_board_lacks_stay_absent_even_with_an_offset_correction(tmp_path):
+    from engine.sources.board.calibration import Calibration
+
+    board = BoardSimulator(reference(64))  # the scenario measures I4 but not V4
+    offsets = Calibration(offset=(0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0))
+    with board_on_pty(tmp_path, board) as pty:
+        source = SerialSource(parse_serial_spec(str(pty.path)), calibration=offsets)
+        try:
+            block = next(iter(source.blocks()))
+        finally:
+            source.close()
+    assert board.mask == 0xF7 and (block.v4_measured, block.i4_measured) == (False, True)
+    assert not np.any(block.voltage[3])
