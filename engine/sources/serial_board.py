@@ -223,7 +223,11 @@ class SerialSource:
                     jump = fr.lost_before * fr.n_samples
                 elif fr.lost_before < 0:  # the board restarted: count the wall time away
                     jump = max(fr.n_samples, round((time.monotonic() - last_wall) * rate))
-                if fr.sample_rate != rate or jump:
+                layout = bool(parts) and (fr.mask, fr.n_digital) != (
+                    parts[0].mask,
+                    parts[0].n_digital,
+                )
+                if fr.sample_rate != rate or jump or layout:
                     if parts:
                         yield self._block(parts, t0, part_start, rate)
                     parts = []
@@ -264,6 +268,7 @@ class SerialSource:
                 if not self._reconnect():
                     break
                 index += max(1, round((time.monotonic() - lost_at) * rate))
+                frames = self._profile.take_pending()  # what came with the restart
                 continue
             silent = time.monotonic() - self._last_byte
             if not frames and silent > STALL_SECONDS and self.link.state == "streaming":
@@ -278,6 +283,7 @@ class SerialSource:
                 if not self._reconnect():
                     break
                 index += max(1, round((time.monotonic() - lost_at) * rate))
+                frames = self._profile.take_pending()
 
     def _block(self, parts: list[SampleFrame], t0: datetime, first: int, rate: float):
         n = sum(p.n_samples for p in parts)

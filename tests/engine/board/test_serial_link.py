@@ -250,3 +250,62 @@ def test_channels_the_board_lacks_stay_absent_even_with_an_offset_correction(tmp
             source.close()
     assert board.mask == 0xF7 and (block.v4_measured, block.i4_measured) == (False, True)
     assert not np.any(block.voltage[3])
+
+
+class ScriptedPort:
+    """A pyserial-like port: a ``BoardSimulator`` answers the handshake, then ``stream`` is
+    read; EOFError at its end."""
+
+    def __init__(self, board: BoardSimulator, stream: bytes) -> None:
+        self.board, self.stream, self.answers = board, stream, bytearray()
+
+    @property
+    def in_waiting(self) -> int:
+        return len(self.answers) or min(5000, len(self.stream))
+
+    def read(self, n: int) -> bytes:
+        source = self.answers if self.answers else None
+        if source is None:
+            if not self.stream:
+                raise EOFError
+            out, self.stream = self.stream[:n], self.stream[n:]
+            return out
+        out = bytes(source[:n])
+        del source[:n]
+        return out
+
+    def write(self, data: bytes) -> int:
+        self.answers += self.board.receive(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def reset_input_buffer(self) -> None:
+        self.answers.clear()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_change_of_channel_layout_starts_a_new_block():
+    from engine.sources.board.protocol import encode_samples
+
+    board = BoardSimulator(reference(64))
+    n, rate = 32, 3200.0
+    ones = np.ones((8, n), dtype=np.int16)
+    frames = [encode_samples(k, rate, 0xFF, 1, np.ones(8), ones) for k in range(2)]
+    frames += [encode_samples(k, rate, 0x77, 1, np.ones(6), ones[:6]) for k in range(2, 6)]
+    port = ScriptedPort(board, b"".join(frames))
+    # blocks of 4 frames: the layout changes after 2, which ends the first block there
+    source = SerialSource(parse_serial_spec("scripted"), opener=lambda spec: port,
+                          block_seconds=4 * n / rate)  # fmt: skip
+    got = []
+    with pytest.raises(EOFError):
+        for block in source.blocks():
+            got.append(block)
+    assert [(b.first_index, b.n_samples, b.v4_measured, b.i4_measured) for b in got] == [
+        (0, 2 * n, True, True),
+        (2 * n, 4 * n, False, False),
+    ]
+    assert np.all(got[1].voltage[3] == 0) and np.all(got[1].voltage[:3] == 1)
