@@ -35,6 +35,7 @@ from engine.config_model import (  # the value sets not in __all__ stay importab
     SECTIONS,
     SERIAL_FORMATS,  # noqa: F401
     WIRINGS,
+    BoardCalibration,
     ChannelCorrection,
     ClockSettings,
     CommsSettings,
@@ -49,7 +50,8 @@ from engine.config_rules import RULES, Rule, allowed, validate
 __all__ = [
     "ADJUST_LIMIT", "CHANNELS", "CONFIG_VERSION", "LANGUAGES", "PASSWORD_MASK", "RULES",
     "SECTIONS", "WIRINGS",
-    "Change", "ChannelCorrection", "ClockSettings", "CommsSettings", "DisplaySettings",
+    "BoardCalibration", "Change", "ChannelCorrection", "ClockSettings", "CommsSettings",
+    "DisplaySettings",
     "MeterConfig", "Nameplate", "RevenueLock", "Rule", "SecuritySettings", "allowed",
     "default_config_path", "default_data_dir", "diff_configs", "load_config", "load_or_default",
     "save_config", "validate",

@@ -5,7 +5,7 @@ setting accepts is ``engine.config_rules``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -136,6 +136,22 @@ class RevenueLock:
         return RevenueLock(switch=self.switch, active=self.switch)
 
 
+def _board_fields() -> list[tuple[str, type, float]]:
+    out: list[tuple[str, type, float]] = []
+    for ch in CHANNELS:
+        c = ch.lower()
+        out += [(f"{c}_gain", float, 1.0), (f"{c}_offset", float, 0.0), (f"{c}_phase", float, 0.0)]
+    return out
+
+
+#: Calibration of the acquisition board's channels (``[board]``; ``ion7400-hmi board
+#: calibrate`` writes it): per channel ``gain`` [1], ``offset`` [V or A, subtracted before the
+#: gain] and ``phase`` [deg, advance at the nominal frequency], as ``v1_gain`` … ``i4_phase``.
+BoardCalibration = make_dataclass(
+    "BoardCalibration", _board_fields(), frozen=True, namespace={"__module__": __name__}
+)
+
+
 @dataclass(frozen=True)
 class MeterConfig:
     """Everything the meter is configured with; the ``[meter]`` table holds the fields that are
@@ -167,6 +183,7 @@ class MeterConfig:
     clock: ClockSettings = ClockSettings()
     security: SecuritySettings = SecuritySettings()
     revenue_lock: RevenueLock = RevenueLock()
+    board: BoardCalibration = field(default_factory=BoardCalibration)
 
     @property
     def pt_ratio(self) -> float:
@@ -220,4 +237,5 @@ SECTIONS: dict[str, type] = {
     "clock": ClockSettings,
     "security": SecuritySettings,
     "revenue_lock": RevenueLock,
+    "board": BoardCalibration,
 }

@@ -159,6 +159,12 @@ RULES: dict[str, Rule] = {
     "security.password_timeout_minutes": Rule(int, low=1, high=60, unit="min"),
     "revenue_lock.switch": Rule(bool),
     "revenue_lock.active": Rule(bool),
+    **{f"board.{c.lower()}_gain": Rule(float, low=0.5, high=2.0) for c in CHANNELS},
+    **{
+        f"board.{c.lower()}_offset": Rule(float, low=-1000.0, high=1000.0, unit="V or A")
+        for c in CHANNELS
+    },
+    **{f"board.{c.lower()}_phase": Rule(float, low=-10.0, high=10.0, unit="deg") for c in CHANNELS},
 }
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from engine.config import MeterConfig
 from engine.errors import InputError
 from engine.meter import Meter
+from engine.sources.board.calibration import from_settings
 from engine.sources.spec import open_source
 from hmi.bridge import EngineBridge
 from hmi.window import MainWindow
@@ -54,7 +55,9 @@ def run_window(
         meter = Meter(config, power_quality=True, capture_dir=captures)
         language = check_language(language or meter.config.display.language)
         # A live simulated meter keeps the wall-clock time, as a real one does.
-        source = open_source(source_spec, start=datetime.now(UTC))
+        source = open_source(
+            source_spec, start=datetime.now(UTC), calibration=from_settings(meter.config.board)
+        )
     except InputError as exc:
         print(f"ion7400-hmi: {exc}", file=sys.stderr)
         return 2

@@ -80,6 +80,17 @@ class EngineBridge(QObject):
         """The meter's latest snapshot (safe from any thread)."""
         return self._meter.snapshot
 
+    def request_outputs(self, relays: int | None = None, ky_pulses: int = 0) -> None:
+        """Drive the board's relays / KY output (nothing when the source is not a board)."""
+        request = getattr(self._source, "request_outputs", None)
+        if request is not None:
+            request(relays=relays, ky_pulses=ky_pulses)
+
+    def link(self):
+        """The acquisition board's ``LinkStatus`` read live from the source (an atomic
+        reference, safe from any thread), or None when the source is not a board."""
+        return getattr(self._source, "link", None)
+
     @property
     def meter(self) -> Meter:
         """The meter the bridge runs: its requests (``reconfigure``, ``reset``, test mode, the

@@ -6,6 +6,8 @@
     ion7400-hmi analyze REC.cfg [--json] [--output FILE] ...       analyse a COMTRADE recording
     ion7400-hmi read [--source SPEC] [--seconds N] [--json]        run the engine, print readings
     ion7400-hmi config show | validate FILE | export FILE | import FILE   the configuration file
+    ion7400-hmi board-sim --pty | --port PORT [...]                a simulated acquisition board
+    ion7400-hmi board calibrate --port PORT --reference-v V --reference-i A   board corrections
 
 Bad input (a missing or malformed file, an invalid setting) ends with status 2 and one line on
 stderr naming the file, the line and the problem; no traceback.
@@ -18,10 +20,13 @@ import sys
 from pathlib import Path
 
 from engine.errors import InputError
+from hmi.cli_board import add_board_parsers
 from hmi.cli_common import PROG, _config
 from hmi.cli_config import _add_config_parser
 from hmi.cli_readings import add_recording_options, cmd_analyze, cmd_read
 from hmi.cli_report import add_report_parser
+
+SOURCE_HELP = "sim | sim:FILE.toml | comtrade:FILE.cfg | serial:PORT[?profile=ion|daqopen&baud=N]"
 
 
 def cmd_screens(args: argparse.Namespace) -> int:
@@ -86,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="PowerLogic ION7400 front-panel emulator and measurement engine."
     )
-    parser.add_argument("--source", default="sim", help="sim | sim:FILE.toml | comtrade:FILE.cfg")
+    parser.add_argument("--source", default="sim", help=SOURCE_HELP)
     parser.add_argument("--config", help="meter configuration (TOML)")
     parser.add_argument("--scale", type=int, default=2, choices=range(1, 5), help="TFT zoom")
     parser.add_argument("--language", help="display language (default: the configuration's)")
@@ -101,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     an.set_defaults(func=cmd_analyze)
 
     rd = sub.add_parser("read", help="run the engine headless and print the last readings")
-    rd.add_argument("--source", default="sim", help="sim | sim:FILE.toml | comtrade:FILE.cfg")
+    rd.add_argument("--source", default="sim", help=SOURCE_HELP)
     rd.add_argument("--seconds", type=float, default=2.0, help="[s] of signal to process")
     rd.add_argument("--config", help="meter configuration (TOML)")
     rd.add_argument("--map", help="channel mapping for comtrade sources")
@@ -121,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     sh.set_defaults(func=cmd_screenshot)
     add_report_parser(sub)
     _add_config_parser(sub)
+    add_board_parsers(sub)
     return parser
 
 

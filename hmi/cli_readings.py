@@ -175,7 +175,12 @@ def cmd_read(args: argparse.Namespace) -> int:
 
     if not args.seconds > 0:
         raise InputError(f"--seconds must be > 0, got {args.seconds}")
-    source = open_source(args.source, mapping=_parse_mapping(args.map))
+    calibration = None
+    if args.source.startswith("serial:"):  # the board's corrections, from the configuration
+        from engine.sources.board.calibration import from_settings
+
+        calibration = from_settings(_config(args).board)
+    source = open_source(args.source, mapping=_parse_mapping(args.map), calibration=calibration)
     nominal = _nearest_system(getattr(source, "nominal_frequency", None))
     config = _config(args, nominal_frequency=None if args.config else nominal)
     meter = Meter(config)
@@ -185,6 +190,13 @@ def cmd_read(args: argparse.Namespace) -> int:
         source.close()
     snap = meter.snapshot
     values = dict(snap.values)
+    link = getattr(source, "link", None)
+    if link is not None:  # a board: say what the link lost
+        c = link.counters
+        print(f"{PROG}: link {c['frames_good']} frames good, {c['frames_bad']} bad, "
+              f"{c['frames_lost']} lost in {c['gaps']} gaps, {link.reconnects} reconnects"
+              + (f"; unavailable: {', '.join(link.unavailable)}" if link.unavailable else ""),
+              file=sys.stderr)  # fmt: skip
     if args.json:
         print(_dump({"t": snap.time.isoformat(), "quantities": values}))
     else:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
 from engine.config import MeterConfig
 from engine.snapshot import Snapshot
+from engine.sources.board.outputs import KyFollower
 from hmi.bezel import MODEL, Bezel
 from hmi.bridge import MeterLink
 from hmi.keys import KeyInput
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.navigator = navigator or Navigator(screens, config.display, now=now)
         lock = config.revenue_lock
         self._pulse = (config.pulse_kt, config.pulse_width, config.pulse_source)
+        self._ky = KyFollower()  # the board's KY output: pulses sent against the Watt LED's
         self.leds = LedPanel(
             config.pulse_kt, config.pulse_width, now=now, locked=lock.active,
             source=config.pulse_source,
@@ -193,6 +195,9 @@ class MainWindow(QMainWindow):
         mode = "TEST" if "TEST_MODE" in snapshot.flags else view.mode
         status = status_of(snapshot, mode, self.leds.lock.locked, self.config.clock)
         ctx = self.navigator.context(self._tr, self.config, status)
+        link = getattr(self._source, "link", None)  # the engine bridge: the board's link, live
+        if link is not None:
+            ctx = replace(ctx, link=link())
         if not self._draw(screen, snapshot, ctx):
             self._draw(Unavailable(view.screen_id), snapshot, ctx)
         self.tft.set_image(panel_image(self.image, self.config.display, view.backlight))
@@ -217,6 +222,11 @@ class MainWindow(QMainWindow):
         """LED tick: feed the latest snapshot to the LED models and light the bezel's LEDs."""
         now = self._clock()
         self.leds.update(self._source.snapshot(), now)
+        request = getattr(self._source, "request_outputs", None)
+        if request is not None:  # a board's KY output follows the Watt LED's pulses
+            pulses = self._ky.due(self.leds.watt.pulses)
+            if pulses:
+                request(ky_pulses=pulses)
         for name, colour in self.leds.states(now).items():
             self.bezel.set_led(name, colour)
         self.bezel.set_locked(self.leds.lock.locked)

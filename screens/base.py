@@ -94,6 +94,9 @@ class Context:
     selection: int = 0  # highlighted row (lists and menus)
     items: tuple[str, ...] = ()  # menu screens: catalogue keys of the entries
     title_key: str | None = None  # menu screens: the title of the menu shown
+    # the acquisition board's link (engine.sources.board.link.LinkStatus), read live from the
+    # source: None when the inputs are not a board (simulated, a recording)
+    link: object | None = None
 
     @property
     def settings(self) -> DisplaySettings:

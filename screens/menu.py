@@ -77,7 +77,7 @@ ROOT = Menu(
             "pq.en50160",
         ),
         _group("minmax", "minmax.voltage", "minmax.current", "minmax.power"),
-        _group("inputs_outputs", "io.digital_inputs", "io.outputs", "io.analog"),
+        _group("inputs_outputs", "io.digital_inputs", "io.outputs", "io.analog", "io.board"),
         _group("nameplate", "nameplate.info"),
         _group("events", "events.log"),
         _group("trend", "trend.graph"),

@@ -15,6 +15,7 @@ MODULES = (
     "screens.energy_demand",  # energy registers, demand
     "screens.minmax",  # minimum and maximum with their times
     "screens.info",  # inputs/outputs, nameplate, trend
+    "screens.board",  # the acquisition board's link diagnostics
     "screens.setup_lists",  # the Setup parameter lists
     "screens.harmonics",  # harmonics bar chart
     "screens.phasors",  # phasor diagram

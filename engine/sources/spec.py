@@ -1,4 +1,5 @@
-"""Open a source from a command-line spec: ``sim``, ``sim:FILE.toml``, ``comtrade:FILE.cfg``."""
+"""Open a source from a command-line spec: ``sim``, ``sim:FILE.toml``, ``comtrade:FILE.cfg``,
+``serial:PORT[?options]``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from engine.errors import InputError
 from engine.sources.base import Source
 
-KINDS = ("sim", "comtrade")
+KINDS = ("sim", "comtrade", "serial")
 
 
 def open_source(
@@ -17,6 +18,7 @@ def open_source(
     mapping: dict[str, str] | None = None,
     seed: int = 0,
     start: datetime | None = None,
+    calibration=None,
 ) -> Source:
     """The source a spec names.
 
@@ -24,6 +26,10 @@ def open_source(
       (see docs/simulated-inputs.md);
     - ``comtrade:FILE.cfg`` (or ``.cff``): replay a recording; ``mapping`` overrides the channel
       assignment (meter input -> COMTRADE channel id).
+
+    - ``serial:PORT?profile=ion|daqopen&baud=N&...``: an acquisition board on a serial port
+      (docs/board-protocol.md); ``calibration`` (``engine.sources.board.calibration``) corrects
+      its channels.
 
     ``start`` sets a simulated source's clock (the live emulator passes the wall clock); a
     recording keeps its own time.
@@ -44,5 +50,10 @@ def open_source(
             raise InputError("comtrade source needs a file: comtrade:FILE.cfg")
         return ComtradeSource(Path(arg), mapping=mapping)
     if kind == "serial":
-        raise InputError("serial sources are not available yet (hardware board support)")
-    raise InputError(f"unknown source {spec!r}: use sim, sim:FILE.toml or comtrade:FILE.cfg")
+        from engine.sources.board.link import parse_serial_spec
+        from engine.sources.serial_board import SerialSource
+
+        return SerialSource(parse_serial_spec(arg), calibration=calibration)
+    raise InputError(
+        f"unknown source {spec!r}: use sim, sim:FILE.toml, comtrade:FILE.cfg or serial:PORT"
+    )

@@ -13,6 +13,7 @@ from engine.config import (
     CHANNELS,
     RULES,
     SECTIONS,
+    BoardCalibration,
     ChannelCorrection,
     ClockSettings,
     CommsSettings,
@@ -64,6 +65,13 @@ OTHER = MeterConfig(
     clock=ClockSettings(330, 60, "line", "irig-b", "local", -3600),
     security=SecuritySettings("20250101", 10, 60, 1),
     revenue_lock=RevenueLock(switch=True, active=True),
+    board=BoardCalibration(
+        **{
+            f"{c.lower()}_{name}": value + k / 100
+            for k, c in enumerate(CHANNELS)
+            for name, value in (("gain", 1.01), ("offset", 0.5), ("phase", -1.5))
+        }
+    ),
 )
 
 
