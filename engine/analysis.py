@@ -92,7 +92,7 @@ def analyse_source(
     captures = EventCapturer(Path(capture_dir), config, pre_cycles, post_cycles) if (
         capture_dir is not None
     ) else None  # fmt: skip
-    meter = Meter(config)
+    meter = Meter(config, live=False)  # the results are read from each BlockResult
     aggregator: Aggregator | None = None
     monitor: VoltageEventMonitor | None = None
     events: list[Event] = []

@@ -90,11 +90,15 @@ class Meter:
         *,
         power_quality: bool = False,
         capture_dir: Path | None = None,
+        live: bool = True,
     ) -> None:
         """``power_quality``: also measure voltage events and flicker for the snapshot (the
         live panel); reports run them through ``engine.analysis`` instead. ``capture_dir``:
-        with ``power_quality``, where waveform captures are written (none without it)."""
+        with ``power_quality``, where waveform captures are written (none without it).
+        ``live``: keep energy, demand and min/max and publish a snapshot per block; False for
+        the analysis of a recording, which reads only the ``BlockResult`` of each block."""
         self.config = validate(config or MeterConfig())
+        self._live = live
         self._pq_enabled = power_quality
         self._capture_dir = None if capture_dir is None else Path(capture_dir)
         self._pq: LivePowerQuality | None = None
@@ -247,6 +251,9 @@ class Meter:
         )  # fmt: skip
         if self._pq is not None:
             self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
+        if not self._live:
+            self._trim()
+            return result
         self._meter(rows, starts, ends, window_end)
         self._trim()
         if len(rows):
