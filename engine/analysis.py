@@ -17,13 +17,14 @@ from engine.blocks import SampleBlock
 from engine.compliance.ieee519 import needed_ids
 from engine.config import CHANNELS, MeterConfig
 from engine.meter import BlockResult, Meter
-from engine.pq import Event, EventSettings, VoltageEventMonitor
+from engine.pq import Event, VoltageEventMonitor
 from engine.pq.aggregation import Aggregator
 from engine.pq.direction import DirectionFinder
 from engine.pq.event_capture import EventCapturer
 from engine.pq.flagging import flag_touched
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.pq.record_table import RecordTable
+from engine.pq.settings import event_settings, rvc_settings
 from engine.sources.base import Source
 from engine.summary import RunningSummary, summarise
 
@@ -70,8 +71,8 @@ def analyse_source(
     total_seconds: float | None = None,
     lamp: str | None = None,
     capture_dir: str | Path | None = None,
-    pre_cycles: float = 10,
-    post_cycles: float = 20,
+    pre_cycles: float | None = None,
+    post_cycles: float | None = None,
     declared_voltage: float | None = None,
     three_second: bool = False,
     keep_windows: bool = True,
@@ -80,15 +81,17 @@ def analyse_source(
 
     ``progress`` is called with the fraction done when ``total_seconds`` is known. With
     ``capture_dir``, every dip, swell and interruption triggers a waveform capture at its start
-    (``pre_cycles`` before, ``post_cycles`` after), written there as COMTRADE 2013 BINARY.
-    ``declared_voltage``: Udin [V] of the voltage events (default: the nominal voltage).
+    (``pre_cycles`` before, ``post_cycles`` after), written there as COMTRADE (the
+    configured revision and format, 2013 BINARY by default).
+    ``declared_voltage``: Udin [V] of the voltage events; it, ``pre_cycles`` and
+    ``post_cycles`` default to the configuration's ``[power_quality]`` settings.
     ``three_second``: also keep the 3-s values IEEE 519 needs (``Analysis.three_second``).
     ``keep_windows``: keep every 10/12-cycle window (``Analysis.times``, ``rows``) and the
     150/180-cycle values; without them memory does not grow with the length of the recording
     (but for the 10-min and longer aggregates, the events and, with ``three_second``, the 3-s
     values).
     """
-    udin = config.nominal_voltage if declared_voltage is None else declared_voltage
+    events_settings = event_settings(config, declared_voltage)
     captures = EventCapturer(Path(capture_dir), config, pre_cycles, post_cycles) if (
         capture_dir is not None
     ) else None  # fmt: skip
@@ -122,10 +125,9 @@ def analyse_source(
             if three_second:
                 short = _ThreeSecond(result.layout.ids, short)
             monitor = VoltageEventMonitor.for_plan(
-                result.layout.plan,
-                EventSettings(declared_voltage=udin),
+                result.layout.plan, events_settings, rvc_settings(config),
                 nominal_frequency=config.nominal_frequency,
-            )
+            )  # fmt: skip
             directions = _Directions(result.layout.plan, config, source.sample_rate)
         layout = result.layout
         ended = monitor.feed(result.half_cycle_time, result.half_cycle)

@@ -42,6 +42,7 @@ from engine.config_model import (  # the value sets not in __all__ stay importab
     DisplaySettings,
     MeterConfig,
     Nameplate,
+    PowerQualitySettings,
     RevenueLock,
     SecuritySettings,
 )
@@ -52,7 +53,8 @@ __all__ = [
     "SECTIONS", "WIRINGS",
     "BoardCalibration", "Change", "ChannelCorrection", "ClockSettings", "CommsSettings",
     "DisplaySettings",
-    "MeterConfig", "Nameplate", "RevenueLock", "Rule", "SecuritySettings", "allowed",
+    "MeterConfig", "Nameplate", "PowerQualitySettings", "RevenueLock", "Rule",
+    "SecuritySettings", "allowed",
     "default_config_path", "default_data_dir", "diff_configs", "load_config", "load_or_default",
     "save_config", "validate",
 ]  # fmt: skip

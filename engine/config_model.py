@@ -153,6 +153,24 @@ BoardCalibration = make_dataclass(
 
 
 @dataclass(frozen=True)
+class PowerQualitySettings:
+    """Voltage events, RVC and waveform captures (IEC 61000-4-30 §5.4, §5.5, §5.11: the
+    thresholds are user settings). Percentages are of the declared voltage Udin: the nominal
+    voltage unless ``declared_voltage`` [V] is set (0 = the nominal voltage)."""
+
+    declared_voltage: float = 0.0  # [V] Udin; 0: the nominal voltage
+    dip_pct: float = 90.0
+    swell_pct: float = 110.0
+    interruption_pct: float = 10.0
+    hysteresis_pct: float = 2.0
+    rvc_pct: float = 3.3  # RVC threshold; its hysteresis is half of it
+    capture_pre_cycles: float = 10.0
+    capture_post_cycles: float = 20.0
+    capture_revision: int = 2013  # COMTRADE revision of captures: 2013 or 1999
+    capture_format: str = "BINARY"  # BINARY, ASCII (both revisions), BINARY32, FLOAT32 (2013)
+
+
+@dataclass(frozen=True)
 class MeterConfig:
     """Everything the meter is configured with; the ``[meter]`` table holds the fields that are
     not a section of their own."""
@@ -184,6 +202,7 @@ class MeterConfig:
     security: SecuritySettings = SecuritySettings()
     revenue_lock: RevenueLock = RevenueLock()
     board: BoardCalibration = field(default_factory=BoardCalibration)
+    power_quality: PowerQualitySettings = PowerQualitySettings()
 
     @property
     def pt_ratio(self) -> float:
@@ -238,4 +257,5 @@ SECTIONS: dict[str, type] = {
     "security": SecuritySettings,
     "revenue_lock": RevenueLock,
     "board": BoardCalibration,
+    "power_quality": PowerQualitySettings,
 }

@@ -165,6 +165,16 @@ RULES: dict[str, Rule] = {
         for c in CHANNELS
     },
     **{f"board.{c.lower()}_phase": Rule(float, low=-10.0, high=10.0, unit="deg") for c in CHANNELS},
+    "power_quality.declared_voltage": Rule(float, low=0, high=1e6, unit="V (0: nominal)"),
+    "power_quality.dip_pct": Rule(float, low=50, high=99, unit="%"),
+    "power_quality.swell_pct": Rule(float, low=101, high=200, unit="%"),
+    "power_quality.interruption_pct": Rule(float, low=1, high=49, unit="%"),
+    "power_quality.hysteresis_pct": Rule(float, low=0, high=5, unit="%"),
+    "power_quality.rvc_pct": Rule(float, low=1, high=6, unit="%"),
+    "power_quality.capture_pre_cycles": Rule(float, low=0, high=600, unit="cycles"),
+    "power_quality.capture_post_cycles": Rule(float, low=1, high=6000, unit="cycles"),
+    "power_quality.capture_revision": Rule(int, (1999, 2013)),
+    "power_quality.capture_format": Rule(str, ("BINARY", "ASCII", "BINARY32", "FLOAT32")),
 }
 
 
@@ -193,4 +203,9 @@ def validate(config: MeterConfig) -> MeterConfig:
             RULES[f"meter.channels.{f.name}"].check(
                 f"meter.channels.{ch}.{f.name}", getattr(corr, f.name)
             )
+    pq = config.power_quality
+    if pq.capture_revision != 2013 and pq.capture_format in ("BINARY32", "FLOAT32"):
+        raise ValueError(
+            f"power_quality.capture_format: {pq.capture_format} needs capture_revision 2013"
+        )
     return config  # demand settings validate themselves (engine.metering.demand)

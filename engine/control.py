@@ -280,6 +280,10 @@ class MeterControl:
                 if cmd.active and meter.test is not None:
                     self._apply_test_mode(meter, False, time)
 
+    def record(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
+        """Record an event the engine itself produced (worker thread only), e.g. a capture."""
+        self._record(time, kind, what, old, new)
+
     def _record(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
         self.events.append(EngineEvent(time, kind, what, old, new))
         self.event_count += 1

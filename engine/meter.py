@@ -251,6 +251,8 @@ class Meter:
         )  # fmt: skip
         if self._pq is not None:
             self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
+            for name in self._pq.new_captures():  # listed with their event in the event log
+                self._control.record(block.start, "capture", "event", None, name)
         if not self._live:
             self._trim()
             return result

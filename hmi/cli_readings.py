@@ -74,9 +74,9 @@ def add_recording_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--capture", metavar="DIR", help="write a COMTRADE capture per event into DIR"
     )
-    parser.add_argument("--pre-cycles", type=float, default=10, metavar="N",
+    parser.add_argument("--pre-cycles", type=float, metavar="N",
                         help="cycles captured before the event start (default 10)")  # fmt: skip
-    parser.add_argument("--post-cycles", type=float, default=20, metavar="N",
+    parser.add_argument("--post-cycles", type=float, metavar="N",
                         help="cycles captured after the event start (default 20)")  # fmt: skip
 
 
@@ -103,7 +103,7 @@ def analyse_recording(
     show = sys.stderr.isatty() and seconds > 10.0
     for name in ("pre_cycles", "post_cycles"):
         n = getattr(args, name)
-        if not (math.isfinite(n) and n >= 0):
+        if n is not None and not (math.isfinite(n) and n >= 0):
             raise InputError(f"--{name.replace('_', '-')} must be >= 0, got {n}")
     udin = args.declared_voltage
     if udin is not None and not (math.isfinite(udin) and udin > 0):

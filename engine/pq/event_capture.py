@@ -42,9 +42,11 @@ def _key(event: Event) -> tuple:
 
 
 class EventCapturer:
-    """Captures of one stream into ``directory``.
+    """Captures of one stream into ``directory``, in the COMTRADE revision and format of
+    ``config.power_quality``.
 
-    ``pre_cycles`` / ``post_cycles``: cycles kept before and after each trigger; ``select``:
+    ``pre_cycles`` / ``post_cycles``: cycles kept before and after each trigger (default: the
+    configuration's); ``select``:
     which events trigger a capture (default: every dip, swell and interruption; RVCs never).
     ``continue_numbering``: number on from the captures already in ``directory`` (the live
     meter, restarted). ``written``: the .cfg file names written so far, in order. Only the
@@ -55,13 +57,16 @@ class EventCapturer:
         self,
         directory: Path,
         config: MeterConfig,
-        pre_cycles: float = 10,
-        post_cycles: float = 20,
+        pre_cycles: float | None = None,
+        post_cycles: float | None = None,
         select: Callable[[Event], bool] | None = None,
         continue_numbering: bool = False,
     ) -> None:
         self.directory, self.config = Path(directory), config
-        self.pre, self.post = pre_cycles, post_cycles
+        pq = config.power_quality
+        self.pre = pq.capture_pre_cycles if pre_cycles is None else pre_cycles
+        self.post = pq.capture_post_cycles if post_cycles is None else post_cycles
+        self.revision, self.file_type = pq.capture_revision, pq.capture_format
         self.select = select or (lambda e: True)
         self.capture: WaveformCapture | None = None
         self.rows: list[tuple[str, int]] = []
@@ -134,7 +139,8 @@ class EventCapturer:
             self._save(capture, self.pending.pop(capture.reason))
 
     def _save(self, capture, name: str) -> None:
-        write(capture, self.directory, name[: -len(".cfg")])
+        write(capture, self.directory, name[: -len(".cfg")], revision=self.revision,
+              file_type=self.file_type)  # fmt: skip
         self.written.append(name)
 
     def _start(self, block: SampleBlock) -> None:

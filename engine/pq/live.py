@@ -23,11 +23,12 @@ import numpy as np
 from engine.blocks import SampleBlock
 from engine.compliance import En50160Settings
 from engine.config import MeterConfig
-from engine.pq import Event, EventSettings, VoltageEventMonitor
+from engine.pq import Event, VoltageEventMonitor
 from engine.pq.event_capture import EventCapturer
 from engine.pq.flagging import flag_touched
 from engine.pq.flicker_meter import FlickerMeter, lamp_for, voltages_of
 from engine.pq.live_en50160 import LiveEn50160
+from engine.pq.settings import declared_voltage, event_settings, rvc_settings
 
 if TYPE_CHECKING:
     from engine.meter import BlockResult
@@ -50,7 +51,7 @@ class LivePowerQuality:
         the EN 50160 week); ``capture_dir``: where captures go (None: no capture)."""
         self.plan = plan
         self.monitor = VoltageEventMonitor.for_plan(
-            plan, EventSettings(declared_voltage=config.nominal_voltage),
+            plan, event_settings(config), rvc_settings(config),
             nominal_frequency=config.nominal_frequency,
         )  # fmt: skip
         names = plan.line_to_neutral or plan.line_to_line
@@ -62,11 +63,12 @@ class LivePowerQuality:
         self.last: Event | None = None
         self.en50160: LiveEn50160 | None = None
         try:
-            settings = En50160Settings(config.nominal_voltage, config.nominal_frequency)
+            settings = En50160Settings(declared_voltage(config), config.nominal_frequency)
             self.en50160 = LiveEn50160(layout_ids, settings)
         except ValueError:  # above 36 kV: EN 50160 does not apply, the screen shows "----"
             pass
         self.captures: EventCapturer | None = None
+        self._reported = 0  # captures already returned by new_captures
         if capture_dir is not None:
             one_channel = len(names) == 1  # its events carry the channel's phase, not POLY
             self.captures = EventCapturer(
@@ -100,6 +102,15 @@ class LivePowerQuality:
                 result.frequency, self.flicker.plt if self.flicker is not None else [],
             )  # fmt: skip
         return ended
+
+    def new_captures(self) -> list[str]:
+        """The event-triggered capture files (.cfg names) written since the last call (a
+        manual capture is logged when it is asked for)."""
+        if self.captures is None:
+            return []
+        written = self.captures.written
+        new, self._reported = written[self._reported :], len(written)
+        return [name for name in new if name.startswith("event-")]
 
     def capture_now(self, time: datetime) -> str:
         """Capture around ``time`` by hand; the .cfg name it will be written as. ``ValueError``

@@ -20,6 +20,7 @@ from engine.config import (
     DisplaySettings,
     MeterConfig,
     Nameplate,
+    PowerQualitySettings,
     RevenueLock,
     SecuritySettings,
     load_config,
@@ -72,6 +73,7 @@ OTHER = MeterConfig(
             for name, value in (("gain", 1.01), ("offset", 0.5), ("phase", -1.5))
         }
     ),
+    power_quality=PowerQualitySettings(240.0, 85.0, 115.0, 5.0, 1.0, 5.0, 4.0, 40.0, 1999, "ASCII"),
 )
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine.blocks import SampleBlock
-from engine.config import MeterConfig
+from engine.config import MeterConfig, PowerQualitySettings
 from engine.meter import Meter
 
 FS = 64 * 50.0
@@ -72,6 +72,8 @@ def test_a_three_phase_dip_is_captured_once_and_counted(tmp_path):
     assert np.max(np.abs(pre)) == pytest.approx(np.sqrt(2) * 230, rel=2e-3)
     assert np.max(np.abs(post)) == pytest.approx(np.sqrt(2) * 115, rel=2e-3)
     assert meter.snapshot.values["CAPTURE_COUNT"] == 1
+    # The event log names the file.
+    assert [(e.kind, e.what, e.new) for e in meter.events] == [("capture", "event", cfg.name)]
 
 
 def test_manual_capture_is_triggered_at_the_next_block_and_logged(tmp_path):
@@ -105,3 +107,23 @@ def test_disturbance_reset_zeroes_the_counters():
         meter.process(block)
     assert meter.snapshot.values["DIP_COUNT"] == 0
     assert "LAST_EVENT_MAGNITUDE" not in meter.snapshot.values
+
+
+def test_thresholds_and_capture_format_come_from_the_configuration(tmp_path):
+    """dip_pct 50: a dip to 60 % is no dip; a swell to 120 % with swell_pct 115 is, captured as
+    COMTRADE 1999 ASCII as configured."""
+    pq = PowerQualitySettings(dip_pct=50.0, interruption_pct=5.0, swell_pct=115.0,
+                              capture_revision=1999, capture_format="ASCII")  # fmt: skip
+    meter = Meter(MeterConfig(power_quality=pq), power_quality=True, capture_dir=tmp_path)
+    level = {1.0: 0.6, 2.0: 1.2}
+    for block in blocks(lambda t: np.select([(t >= 1.0) & (t < 1.2), (t >= 2.0) & (t < 2.2)],
+                                            [level[1.0], level[2.0]], 1.0)):  # fmt: skip
+        meter.process(block)
+    values = meter.snapshot.values
+    assert values["DIP_COUNT"] == 0 and values["SWELL_COUNT"] == 1
+    (cfg,) = sorted(tmp_path.glob("*.cfg"))
+    assert "-swell-POLY-" in cfg.name
+    lines = cfg.read_text().splitlines()
+    assert lines[0].endswith(",1999") and "ASCII" in lines
+    rec = comtrade.load(str(cfg), str(cfg.with_suffix(".dat")))
+    assert rec.total_samples == 30 * 64
