@@ -185,6 +185,7 @@ def _spectra(
     """Harmonic phasors, subgroups (W, channels, 64; NaN above Nyquist) and peak values."""
     mix = plan.spectral_mix
     n_ch = mix.shape[0]
+    picks = _row_picks(mix)
     n_win = len(starts)
     phasors = np.full((n_win, n_ch, MAX_HARMONIC + 1), np.nan, dtype=complex)
     subgroups = np.full((n_win, n_ch, MAX_HARMONIC + 1), np.nan)
@@ -197,13 +198,23 @@ def _spectra(
     length = np.minimum(length, samples.shape[1] - first)
     for m in np.unique(length):
         group = np.flatnonzero(length == m)
-        seg = np.stack([mix @ samples[:, first[w] : first[w] + m] for w in group])
+        if picks is not None:  # each channel one input row as it is: no arithmetic
+            seg = np.stack([samples[picks, first[w] : first[w] + m] for w in group])
+        else:
+            seg = np.stack([mix @ samples[:, first[w] : first[w] + m] for w in group])
         peaks[group] = np.maximum(seg.max(axis=-1), -seg.min(axis=-1))
         c = cycles[group] * m / (ends[group] - starts[group])
         ph, sg, top = harmonics.analyse_windows(seg, c)
         phasors[group, :, : top + 1] = ph
         subgroups[group, :, : top + 1] = sg
     return phasors, subgroups, peaks
+
+
+def _row_picks(mix: np.ndarray) -> np.ndarray | None:
+    """The input row of each channel when every channel is one input as it is, else None."""
+    if np.count_nonzero(mix) != len(mix) or np.count_nonzero(mix == 1.0) != len(mix):
+        return None
+    return np.flatnonzero(mix == 1.0) % mix.shape[1]
 
 
 def _harmonics(layout, out, phasors, subgroups, crest, tdd_current) -> None:
