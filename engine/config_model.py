@@ -190,6 +190,8 @@ class MeterConfig:
         default_factory=lambda: MappingProxyType({c: ChannelCorrection() for c in CHANNELS})
     )
     demand: DemandSettings = field(default_factory=lambda: DemandSettings("sliding", 900, 3))
+    # What ends a demand sub-interval: the clock, or a sync pulse on a digital input.
+    demand_sync: str = "clock"  # "clock" | "DI1" .. "DI4"
     display: DisplaySettings = DisplaySettings()
     nameplate: Nameplate = Nameplate()
     # [Wh/pulse] energy per pulse of the Watt and VAR LEDs, on primary energy: 10 Wh gives about

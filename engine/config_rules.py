@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "meter.channels.inverted": Rule(bool),
     "meter.channels.ratio_correction": Rule(float, low=0.5, high=2.0),
     "meter.channels.phase_correction": Rule(float, low=-10.0, high=10.0, unit="deg"),
+    "meter.demand_sync": Rule(str, ("clock", "DI1", "DI2", "DI3", "DI4")),
     "demand.method": Rule(str, METHODS),
     "display.language": Rule(str, LANGUAGES),
     "display.backlight_timeout": Rule(float, low=0, high=3600, unit="s"),

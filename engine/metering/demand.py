@@ -11,6 +11,8 @@ Window Demand module:
 
 Boundaries are aligned to the clock: sub-intervals end at whole multiples of their length counted
 from midnight UTC (a 15-min interval ends at :00, :15, :30 and :45 UTC). Leap seconds are ignored.
+An external sync pulse (a digital input wired to the utility's demand pulse, ``sync``) ends the
+open sub-interval where it comes, and the following ones are timed from it until the next pulse.
 
 Each ``update`` covers ``[time − dt, time]``; its contribution is split across a boundary in
 proportion to time. **Gaps**: time not covered by any update (before the first one, between an
@@ -219,6 +221,22 @@ class Demand:
             self._latest = value
         self._last_end = end
 
+    def sync_us(self, t: int) -> None:
+        """An external demand sync pulse at ``t`` [µs since the epoch]: the open sub-interval
+        ends here (its demand computed as at a clock boundary) and the next one is timed from
+        the pulse. Feed the updates up to ``t`` first; a pulse before the last update's end
+        counts at that end."""
+        if self._sub_end is None or self._last_end is None:
+            self._sub_end, self._last_end = t + self._sub_us, t
+            self._acc = self._cov = 0.0
+            return
+        t = max(t, self._last_end)
+        if t >= self._sub_end:  # a clock boundary came first: close up to it as usual
+            self._skip_to(t)
+        self._sub_end = t
+        self._close()  # the next sub-interval ends one sub-interval after the pulse
+        self._last_end = t
+
     def _open(self, start: int) -> None:
         """Start a fresh sub-interval at the clock-aligned one that contains ``start`` [µs]."""
         self._sub_end = (start // self._sub_us + 1) * self._sub_us
@@ -298,10 +316,9 @@ class Demand:
             raise
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"demand: malformed saved state ({exc!r})") from None
-        if (d._sub_end is None) != (d._last_end is None) or (
-            d._sub_end is not None and d._sub_end % d._sub_us
-        ):
-            raise InputError("demand: malformed saved state (sub_end not on a boundary)")
+        if (d._sub_end is None) != (d._last_end is None):
+            raise InputError("demand: malformed saved state (sub_end without last_end)")
+        # (sub_end need not be on a clock boundary: a sync pulse times the sub-intervals.)
         d._set_tail()
         return d
 
@@ -332,6 +349,12 @@ class DemandSet:
         start = end - dt_to_us(dt)
         for d, v in zip(self._order, (p, q, s, i), strict=True):
             d.update_us(start, end, v)
+
+    def sync(self, time: datetime) -> None:
+        """An external demand sync pulse at ``time`` (UTC-aware) for all four demands."""
+        t = to_us(time)
+        for d in self._order:
+            d.sync_us(t)
 
     def values(self) -> dict[str, float]:
         """Present, peak and predicted demand by quantity id; NaN where not known yet."""

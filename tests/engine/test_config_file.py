@@ -46,6 +46,7 @@ OTHER = MeterConfig(
     i4_ct_primary=200.0,
     i4_ct_secondary=1.0,
     demand_current=450.0,
+    demand_sync="DI1",
     channels=MappingProxyType(
         {
             c: ChannelCorrection(True, 1.001 + i / 1000, -0.5 + i / 10)
