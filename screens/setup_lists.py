@@ -53,6 +53,7 @@ _CHOICES = {
     "display.pf_symbol": "info.pf_symbol.{}",
     "meter.pulse_source": "info.pulsing.src.{}",
     "demand.method": "info.demand.{}",
+    "meter.demand_sync": "info.demand.sync.{}",
     "clock.clock_source": "info.clock.{}",
     "clock.sync_source": "info.clock.{}",
     "clock.sync_type": "info.clock.{}",
@@ -229,6 +230,7 @@ def demand_rows(snapshot: Snapshot, ctx: Context) -> Rows:
         (tr("info.demand.interval"), span(d.interval), "demand.interval"),
         (tr("info.demand.subintervals"), str(sub), "demand.subintervals"),
         (tr("info.demand.subinterval"), span(d.interval / sub), None),  # follows from the two
+        _row(ctx, "info.demand.sync", "meter.demand_sync"),
     ]
 
 
