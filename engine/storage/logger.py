@@ -239,7 +239,12 @@ class MeterLogger:
             for key, blob in conn.execute("SELECT key, value FROM state WHERE key LIKE 'open:%'"):
                 self._rows.extend(self._recorders.resume(int(key[len(_OPEN) :]), blob, up))
             conn.execute("DELETE FROM state WHERE key LIKE 'open:%'")
+            # Alive from now on: a kill before the first commit is a power cycle at ``up``.
+            conn.execute("INSERT OR REPLACE INTO state VALUES (?,?,?)", (_ALIVE, up, "running"))
+            save_registers(conn, up, self._meter)
+            append_events(conn, events)  # the power cycle is on record before any data
             self._last_rows = last_times(conn)
+        events.clear()
         self._started = True
         self._last_commit = up
 
