@@ -6,6 +6,8 @@ energy register holds P x (time logged), so no run lost more than 1 s."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import random
 import signal
@@ -75,7 +77,7 @@ def test_kill_9_never_corrupts_and_gaps_are_only_downtime(tmp_path):
         ends = [t for (t,) in conn.execute(
             "SELECT t_ms FROM samples WHERE recorder=? ORDER BY t_ms", (rec,))]  # fmt: skip
         assert ends and all(t % INTERVAL_MS == 0 for t in ends), why
-        for a, b in zip(ends, ends[1:], strict=False):
+        for a, b in itertools.pairwise(ends):
             assert b > a, why
             if b - a == INTERVAL_MS:
                 continue
@@ -85,12 +87,11 @@ def test_kill_9_never_corrupts_and_gaps_are_only_downtime(tmp_path):
             cycles = [(d, u) for d, u in zip(downs, ups[1:], strict=False) if a < u <= b]
             assert cycles, f"gap {a}..{b} while the meter ran {why}"
             assert b - a <= (cycles[-1][1] - cycles[0][0]) + 3 * INTERVAL_MS, why
-            for (_, u), (d, _) in zip(cycles, cycles[1:], strict=False):
+            for (_, u), (d, _) in itertools.pairwise(cycles):
                 assert d - u <= 1000 + lead, why
 
     # Energy: the register holds P x (time logged over all runs), within a window per run.
     (state,) = conn.execute("SELECT value FROM state WHERE key='registers'").fetchone()
-    import json
 
     regs = json.loads(state)["energy"]["registers"]["P_DEL"]
     logged = sum(d - u for u, d in zip(ups, downs, strict=True)) / 1000  # [s]
