@@ -97,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="meter configuration (TOML)")
     parser.add_argument("--scale", type=int, default=2, choices=range(1, 5), help="TFT zoom")
     parser.add_argument("--language", help="display language (default: the configuration's)")
-    parser.add_argument("--data-dir", help="where captures and the database are kept (default: the user's data dir)")
+    parser.add_argument(
+        "--data-dir", help="where captures and the database are kept (default: the user's data dir)"
+    )
     parser.set_defaults(func=cmd_window)
     sub = parser.add_subparsers(dest="command")
 
