@@ -4,7 +4,8 @@ Attached to a Meter (``attach``), it is called at the end of every block in the 
 (``Meter.listeners``) and
 - writes every new engine event (``Meter.events``, found with ``Meter.event_count``), the
   power-up / power-down of the emulated meter, source connect / loss and clock steps;
-- feeds the recorders (``engine.storage.recorders``) and buffers their rows;
+- feeds the recorders (``engine.storage.recorders``) and buffers their rows (a ``logs`` reset
+  deletes the rows stamped up to it; the events stay);
 - commits once per ``commit_period`` seconds of signal time, in one transaction: the buffered
   events and rows, the energy / demand / min-max registers, a "last alive" mark and the open
   intervals of the recorders whose interval is longer than the commit period.
@@ -84,6 +85,7 @@ class MeterLogger:
         self._last_commit = 0
         self._last_rows: dict[int, int] = {}
         self._layout_cache: tuple | None = None
+        self._clear_logs_to: int | None = None  # [ms] a "logs" reset to apply at the commit
         self.write_errors = 0  # commits that failed (the data were kept for the next one)
 
     @classmethod
@@ -150,6 +152,9 @@ class MeterLogger:
         else:
             self._check_step(t)
         self._events.extend(new_events)
+        for e in new_events:  # the panel's "logs" reset clears the recorders' rows up to it
+            if e[1] == "reset" and e[2] == "logs":
+                self._clear_logs_to = e[0]
         rs = self._recorders
         for name in rs.check_triggers(t, snapshot.values):
             self._events.append((t, "storage", "recorder", None, f"{name} triggered"))
@@ -250,8 +255,9 @@ class MeterLogger:
 
     def _commit(self, t: int, alive: str = "running") -> None:
         rows, last = [], dict(self._last_rows)
+        cleared = -1 if self._clear_logs_to is None else self._clear_logs_to
         for r in self._rows:  # never a second row for an interval, never going back
-            if r[1] > last.get(r[0], -1):
+            if r[1] > last.get(r[0], -1) and r[1] > cleared:
                 rows.append(r)
                 last[r[0]] = r[1]
         self._rows = rows
@@ -260,6 +266,8 @@ class MeterLogger:
         try:
             with self.db.transaction() as c:
                 append_events(c, events)
+                if self._clear_logs_to is not None:
+                    c.execute("DELETE FROM samples WHERE t_ms <= ?", (self._clear_logs_to,))
                 insert_rows(c, rows)
                 save_registers(c, t, meter)
                 c.execute("INSERT OR REPLACE INTO state VALUES (?,?,?)", (_ALIVE, t, alive))
@@ -278,4 +286,5 @@ class MeterLogger:
             self._last_commit = t
             return
         self._rows, self._events, self._last_rows = [], [], last
+        self._clear_logs_to = None
         self._last_commit = t

@@ -140,3 +140,20 @@ def test_size_cap_prunes_the_oldest_and_says_so(tmp_path):
     # The newest rows are kept: up to the last closed interval (12.0 s is still open).
     assert oldest[1] == to_ms(T0 + timedelta(seconds=11.8))
     assert oldest[0] > to_ms(T0 + timedelta(seconds=1))  # the oldest went first
+
+
+def test_logs_reset_clears_the_recorder_rows_not_the_events(tmp_path):
+    meter = Meter()
+    logger = MeterLogger.open(tmp_path, recorders=[ONE_S])
+    logger.attach(meter)
+    blocks = constant_source(T0).blocks()
+    for _ in range(50):  # 5 s
+        meter.process(next(blocks))
+    meter.reset("logs")  # applied at 5.0 s
+    for _ in range(30):
+        meter.process(next(blocks))
+    logger.close()
+    db = Database.in_dir(tmp_path)
+    ends = [t for t, _, _ in iter_samples(db.conn, find_recorder(db.conn, "one_s"))]
+    assert ends == [T0 + timedelta(seconds=k) for k in (6, 7)]
+    assert [e.what for e in query_events(db.conn, kinds=["reset"])] == ["logs"]
