@@ -118,6 +118,9 @@ class Meter:
         self._last_row: np.ndarray | None = None
         self._last_half: dict[str, float] = {}
         self._freq_10s = float("nan")
+        #: Called at the end of every block with (BlockResult, Snapshot), in the worker thread
+        #: (the storage logger); add before ``run``.
+        self.listeners: list[Callable[[BlockResult, Snapshot], None]] = []
 
     # -- public --------------------------------------------------------------------------
 
@@ -268,6 +271,8 @@ class Meter:
                 if q[2:] in ("A", "B", "C", "AB", "BC", "CA")
             }
         self._publish(block.start + timedelta(seconds=block.duration), block)
+        for listener in self.listeners:
+            listener(result, self._snapshot)
         return result
 
     def run(

@@ -14,6 +14,8 @@ from engine.errors import InputError
 from engine.meter import Meter
 from engine.sources.board.calibration import from_settings
 from engine.sources.spec import open_source
+from engine.storage.database import StorageError
+from engine.storage.logger import MeterLogger
 from hmi.bridge import EngineBridge
 from hmi.window import MainWindow
 from i18n import available
@@ -30,6 +32,23 @@ def check_language(language: str) -> str:
     return language
 
 
+def open_logger(meter: Meter, data_dir: Path | None, source_spec: str) -> MeterLogger | None:
+    """The storage logger of ``meter`` in ``data_dir`` (events, recorders, registers; see
+    docs/storage.md), attached before the meter runs: it restores the saved registers. None
+    without a data directory, for a recording (it keeps its own time, which would interleave
+    with the live meter's records) or when the database cannot be used (the reason is printed
+    and the meter runs without logging)."""
+    if data_dir is None or source_spec.startswith("comtrade"):
+        return None
+    try:
+        logger = MeterLogger.open(Path(data_dir), source=source_spec)
+    except StorageError as exc:
+        print(f"ion7400-hmi: logging is off: {exc}", file=sys.stderr)
+        return None
+    logger.attach(meter)
+    return logger
+
+
 def run_window(
     source_spec: str = "sim",
     config: MeterConfig | None = None,
@@ -44,7 +63,8 @@ def run_window(
 
     ``language``: the display language (default: the configuration's); ``config_path``: where
     changes made on the panel (the language) are saved; ``data_dir``: where waveform captures
-    go (``data_dir/captures``; none without it). With ``screenshot``:
+    go (``data_dir/captures``; none without it) and the storage database (``open_logger``).
+    With ``screenshot``:
     run ``SCREENSHOT_DELAY_MS``, save the whole window to that PNG and quit (for docs and
     tests). A bad source, configuration or language prints the error and returns 2; a failed
     screenshot returns 1.
@@ -61,6 +81,7 @@ def run_window(
     except InputError as exc:
         print(f"ion7400-hmi: {exc}", file=sys.stderr)
         return 2
+    logger = open_logger(meter, data_dir, source_spec)
     bridge = EngineBridge(meter, source)
     window = MainWindow(
         bridge, meter.config, scale=scale, language=language, config_path=config_path
@@ -88,7 +109,9 @@ def run_window(
     try:
         code = loop.exec()
     finally:
-        bridge.stop()
+        stopped = bridge.stop()
+        if logger is not None and stopped:  # else the engine thread may still be logging
+            logger.close()
         window.stop()
         app.setQuitOnLastWindowClosed(quit_on_close)
     return status["code"] or code

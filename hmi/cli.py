@@ -8,6 +8,7 @@
     ion7400-hmi config show | validate FILE | export FILE | import FILE   the configuration file
     ion7400-hmi board-sim --pty | --port PORT [...]                a simulated acquisition board
     ion7400-hmi board calibrate --port PORT --reference-v V --reference-i A   board corrections
+    ion7400-hmi events export [--csv FILE] | logs list | logs export RECORDER [--csv FILE]
 
 Bad input (a missing or malformed file, an invalid setting) ends with status 2 and one line on
 stderr naming the file, the line and the problem; no traceback.
@@ -23,6 +24,7 @@ from engine.errors import InputError
 from hmi.cli_board import add_board_parsers
 from hmi.cli_common import PROG, _config
 from hmi.cli_config import _add_config_parser
+from hmi.cli_logs import add_logs_parsers
 from hmi.cli_readings import add_recording_options, cmd_analyze, cmd_read
 from hmi.cli_report import add_report_parser
 
@@ -95,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="meter configuration (TOML)")
     parser.add_argument("--scale", type=int, default=2, choices=range(1, 5), help="TFT zoom")
     parser.add_argument("--language", help="display language (default: the configuration's)")
-    parser.add_argument("--data-dir", help="where captures are kept (default: the user's data dir)")
+    parser.add_argument(
+        "--data-dir", help="where captures and the database are kept (default: the user's data dir)"
+    )
     parser.set_defaults(func=cmd_window)
     sub = parser.add_subparsers(dest="command")
 
@@ -127,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     _add_config_parser(sub)
     add_board_parsers(sub)
+    add_logs_parsers(sub)
     return parser
 
 
