@@ -99,6 +99,8 @@ class Meter:
         the analysis of a recording, which reads only the ``BlockResult`` of each block."""
         self.config = validate(config or MeterConfig())
         self._live = live
+        #: The Trend screen's series, set by the data logger (``engine.storage``) in this thread.
+        self.trend: tuple = ()
         self._pq_enabled = power_quality
         self._capture_dir = None if capture_dir is None else Path(capture_dir)
         self._pq: LivePowerQuality | None = None
@@ -485,6 +487,7 @@ class Meter:
             digital_inputs=()
             if block.digital is None or block.digital.size == 0
             else tuple(bool(v) for v in block.digital[:, -1]),
+            trend=self.trend,
         )
 
 

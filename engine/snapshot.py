@@ -48,6 +48,17 @@ class AlarmSummary:
 
 
 @dataclass(frozen=True)
+class TrendSeries:
+    """One quantity of the Trend screen: hourly ``history`` of the last hours and the
+    ``forecast`` of the next ones, each a tuple of (hour start UTC, average, minimum, maximum)
+    in the quantity's unit (NaN where not known)."""
+
+    qid: str
+    history: tuple[tuple[datetime, float, float, float], ...] = ()
+    forecast: tuple[tuple[datetime, float, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Latest values by quantity id, with the time they refer to.
 
@@ -55,7 +66,7 @@ class Snapshot:
     ``minimum`` / ``maximum`` the extremes since the last reset; ``flags`` conditions such as
     ``"PHASE_REVERSAL"`` or ``"NO_REFERENCE"``; ``waveform`` the last two cycles of samples;
     ``alarms`` the alarm state for the LED and the bell; ``digital_inputs`` the latest state of
-    each digital input.
+    each digital input; ``trend`` the Trend screen's quantities (from the data recorders).
     """
 
     time: datetime
@@ -67,6 +78,7 @@ class Snapshot:
     waveform: Waveform | None = None
     alarms: AlarmSummary = AlarmSummary()
     digital_inputs: tuple[bool, ...] = ()
+    trend: tuple[TrendSeries, ...] = ()
 
     def get(self, qid: str, default: float | None = None) -> float | None:
         return self.values.get(qid, default)

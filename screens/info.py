@@ -20,8 +20,6 @@ from screens.charts import (
     Column,
     draw_grid_table,
     draw_text,
-    draw_x_ticks,
-    draw_y_axis,
 )
 from screens.widgets import LIST, ListStyle, first_visible
 
@@ -171,20 +169,6 @@ class OutputsScreen(DataScreen):
         )
 
 
-class TrendScreen(DataScreen):
-    """Empty axes until the logging issue brings logged quantities."""
-
-    id = "trend.graph"
-    title_key = "info.title.trend"
-
-    def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
-        draw_chrome(painter, ctx.tr(self.title_key), ctx, self.softkeys(snapshot, ctx))
-        plot = BODY.adjusted(40, 12, -8, -24)
-        draw_y_axis(painter, plot, [(0.0, ""), (1.0, "")])
-        draw_x_ticks(painter, plot, [(f / 4, "") for f in range(5)])
-        draw_message(painter, ctx.tr("info.trend.none"), plot)
-
-
 # -- the parameter lists ------------------------------------------------------------------------
 
 
@@ -212,5 +196,4 @@ SCREENS = (
     OutputsScreen(),
     MessageScreen("io.analog", "info.title.analog", "info.analog.none"),
     ParameterList("nameplate.info", "info.title.nameplate", nameplate_items, selectable=False),
-    TrendScreen(),
 )

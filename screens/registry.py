@@ -14,7 +14,8 @@ MODULES = (
     "screens.readings",  # basic reading, power
     "screens.energy_demand",  # energy registers, demand
     "screens.minmax",  # minimum and maximum with their times
-    "screens.info",  # inputs/outputs, nameplate, trend
+    "screens.info",  # inputs/outputs, nameplate
+    "screens.trend",  # logged quantities against time, with the forecast
     "screens.board",  # the acquisition board's link diagnostics
     "screens.setup_lists",  # the Setup parameter lists
     "screens.harmonics",  # harmonics bar chart

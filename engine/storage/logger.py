@@ -36,6 +36,7 @@ from engine.storage.event_log import EventRow, append_events, event_row
 from engine.storage.recorder_store import insert_rows, last_times, list_recorders, sync_recorders
 from engine.storage.recorders import DEFAULT_RECORDERS, RecorderDef, RecorderSet
 from engine.storage.registers import SAVE_PERIOD, load_registers, restore_registers, save_registers
+from engine.storage.trend_view import trend_series
 
 if TYPE_CHECKING:
     from engine.meter import BlockResult, Meter
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 MAX_PENDING_ROWS = 200_000
 #: [ms] a step of signal time longer than this (and than 3 blocks) is a source loss.
 LOSS_MS = 1000
+#: [ms] how often the Trend screen's series are read again from the database.
+TREND_REFRESH_MS = 60_000
 _ALIVE, _OPEN = "alive", "open:"
 
 
@@ -83,6 +86,7 @@ class MeterLogger:
         self._last_t: int | None = None
         self._block_ms = 100
         self._last_commit = 0
+        self._last_trend = -TREND_REFRESH_MS  # the first block reads them at once
         self._last_rows: dict[int, int] = {}
         self._layout_cache: tuple | None = None
         self._clear_logs_to: int | None = None  # [ms] a "logs" reset to apply at the commit
@@ -171,6 +175,9 @@ class MeterLogger:
         self._last_t = t
         if t - self._last_commit >= self._commit_ms:
             self._commit(t)
+        if t - self._last_trend >= TREND_REFRESH_MS:  # the Trend screen, once a minute
+            self._last_trend = t
+            self._meter.trend = trend_series(self.db.conn, snapshot.time)
 
     def _engine_events(self) -> list[EventRow]:
         out = []

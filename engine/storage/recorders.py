@@ -195,6 +195,8 @@ DEFAULT_RECORDERS: tuple[RecorderDef, ...] = (
         tuple(f"{q}:{s}" for q in _PHASE_IDS for s in ("min", "max")),
         60.0,
     ),
+    # What the Trend screen draws (engine.storage.trend_view): 1-min averages.
+    RecorderDef("trend", ("P_TOT", "V_LN_AVG", "I_AVG", "FREQ"), 60.0),
 )
 
 

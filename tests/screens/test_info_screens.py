@@ -105,13 +105,6 @@ def test_outputs_and_analog(qapp):
     assert "info.analog.none" in used.keys
 
 
-def test_trend_shows_axes_and_no_data(qapp):
-    used = Recording()
-    image = render(BY_ID["trend.graph"], snap(), Context(tr=used))
-    assert "info.trend.none" in used.keys
-    assert ink(image, BODY.left() + 38, BODY.top() + 20, BODY.left() + 42, BODY.bottom() - 30) > 50
-
-
 # -- nameplate -------------------------------------------------------------------------------------
 
 

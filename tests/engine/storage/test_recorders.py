@@ -56,9 +56,10 @@ def test_definitions_are_checked():
     assert RecorderDef.from_json(ok.to_json()) == ok
     trig = RecorderDef("t", ("V_A",), 1.0, Trigger("V_A", 250.0, 10.0))
     assert RecorderDef.from_json(trig.to_json()) == trig
-    # The defaults of issue 7: 15-min revenue, 10-min PQ, 1-min min/max, all valid.
+    # The defaults of issue 7: 15-min revenue, 10-min PQ, 1-min min/max, all valid; and the
+    # 1-min averages the Trend screen draws.
     assert [(r.name, r.interval) for r in validate_recorders(DEFAULT_RECORDERS)] == [
-        ("revenue", 900.0), ("pq", 600.0), ("minmax", 60.0)
+        ("revenue", 900.0), ("pq", 600.0), ("minmax", 60.0), ("trend", 60.0)
     ]  # fmt: skip
 
 
