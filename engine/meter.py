@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from types import MappingProxyType
 
@@ -46,6 +47,9 @@ from engine.windows import WindowClock
 from engine.wiring import WiringPlan, plan_for
 
 __all__ = ["MINMAX_IDS", "BlockResult", "EngineEvent", "Meter", "RevenueLocked"]
+
+#: Events in the snapshot (the panel's Event Log), newest first.
+EVENTS_SHOWN = 100
 
 #: [s] IEC 61000-4-30 Class A: the 10/12-cycle windows resynchronise at each 10-min tick.
 RESYNC_SECONDS = 600.0
@@ -183,6 +187,11 @@ class Meter:
     def events(self) -> deque[EngineEvent]:
         """The last ``engine.control.MAX_EVENTS`` applied changes and resets, newest last."""
         return self._control.events
+
+    def preload_events(self, events: list[EngineEvent]) -> None:
+        """Put earlier events (oldest first, e.g. from the event log of a previous run) into
+        ``events`` before the meter runs; they do not count in ``event_count`` (not new)."""
+        self._control.events.extend(events)
 
     @property
     def event_count(self) -> int:
@@ -488,6 +497,7 @@ class Meter:
             if block.digital is None or block.digital.size == 0
             else tuple(bool(v) for v in block.digital[:, -1]),
             trend=self.trend,
+            events=tuple(islice(reversed(self._control.events), EVENTS_SHOWN)),
         )
 
 

@@ -79,6 +79,8 @@ class Snapshot:
     alarms: AlarmSummary = AlarmSummary()
     digital_inputs: tuple[bool, ...] = ()
     trend: tuple[TrendSeries, ...] = ()
+    #: the event log, newest first (``engine.control.EngineEvent``: time, kind, what, old, new)
+    events: tuple = ()
 
     def get(self, qid: str, default: float | None = None) -> float | None:
         return self.values.get(qid, default)

@@ -68,5 +68,4 @@ SCREENS = (
     MenuScreen(),
     EmptyListScreen("alarms.active", "screen.alarms.active.title", "lists.no_active_alarms"),
     EmptyListScreen("alarms.history", "screen.alarms.history.title", "lists.no_alarm_history"),
-    EmptyListScreen("events.log", "screen.events.log.title", "lists.no_events"),
 )

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.control import EngineEvent
 from engine.storage.database import DEFAULT_CAP_BYTES, Database, from_ms, to_ms
-from engine.storage.event_log import EventRow, append_events, event_row
+from engine.storage.event_log import EventRow, append_events, event_row, query_events
 from engine.storage.recorder_store import insert_rows, last_times, list_recorders, sync_recorders
 from engine.storage.recorders import DEFAULT_RECORDERS, RecorderDef, RecorderSet
 from engine.storage.registers import SAVE_PERIOD, load_registers, restore_registers, save_registers
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 MAX_PENDING_ROWS = 200_000
 #: [ms] a step of signal time longer than this (and than 3 blocks) is a source loss.
 LOSS_MS = 1000
+#: Events of earlier runs shown on the panel at start.
+EVENTS_PRELOADED = 100
 #: [ms] how often the Trend screen's series are read again from the database.
 TREND_REFRESH_MS = 60_000
 _ALIVE, _OPEN = "alive", "open:"
@@ -114,6 +117,11 @@ class MeterLogger:
         for note in notes:
             self._events.append((saved[0], "storage", "registers", None, note))
         self._meter = meter
+        # The panel's Event Log goes on from the last run's events (not logged again).
+        earlier = query_events(self.db.conn, limit=EVENTS_PRELOADED)
+        meter.preload_events(
+            [EngineEvent(e.time, e.kind, e.what, e.old, e.new) for e in reversed(earlier)]
+        )
         self._seen = 0  # events queued before the first block are logged too
         meter.listeners.append(self.on_block)
         return notes

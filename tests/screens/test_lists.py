@@ -127,7 +127,6 @@ def test_short_list_has_no_scroll_bar(qapp):
     [
         ("alarms.active", "No active alarms"),
         ("alarms.history", "No alarm history"),
-        ("events.log", "No events"),
     ],
 )
 def test_empty_lists_show_their_message_centred(qapp, screen_id, message):
