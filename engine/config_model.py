@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, make_dataclass
 from types import MappingProxyType
 from typing import Any
 
+from engine.alarms.definitions import AlarmDefinition
 from engine.metering.demand import DemandSettings
 
 CONFIG_VERSION = 1
@@ -184,6 +185,9 @@ class MeterConfig:
     security: SecuritySettings = SecuritySettings()
     revenue_lock: RevenueLock = RevenueLock()
     board: BoardCalibration = field(default_factory=BoardCalibration)
+    # The [[alarms]] tables; None: the default set for the nominal values
+    # (engine.alarms.config.alarm_set).
+    alarms: tuple[AlarmDefinition, ...] | None = None
 
     @property
     def pt_ratio(self) -> float:
@@ -210,7 +214,11 @@ class MeterConfig:
     def to_dict(self) -> dict[str, Any]:
         """JSON/TOML-ready form, as the configuration file has it: ``version``, ``meter`` (with
         ``channels``) and one table per section of ``SECTIONS``."""
-        meter = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in SECTIONS}
+        meter = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in SECTIONS and f.name != "alarms"
+        }
         meter["channels"] = {
             c: {
                 "polarity": "inverted" if k.inverted else "normal",
@@ -225,6 +233,8 @@ class MeterConfig:
         for name in SECTIONS:
             obj = getattr(self, name)
             document[name] = {f.name: getattr(obj, f.name) for f in fields(obj)}
+        if self.alarms is not None:
+            document["alarms"] = [a.to_dict() for a in self.alarms]
         return document
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from engine.alarms.config import check_alarms
 from engine.config_model import (
     ADJUST_LIMIT,
     BAUD_RATES,
@@ -193,4 +194,5 @@ def validate(config: MeterConfig) -> MeterConfig:
             RULES[f"meter.channels.{f.name}"].check(
                 f"meter.channels.{ch}.{f.name}", getattr(corr, f.name)
             )
+    check_alarms(config.alarms)
     return config  # demand settings validate themselves (engine.metering.demand)

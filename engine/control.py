@@ -57,7 +57,11 @@ STREAM_SETTINGS = frozenset(
 #: Settings whose change makes the last published readings meaningless (other quantities, or
 #: another window length): they are dropped until the first new window.
 LAYOUT_SETTINGS = frozenset({"wiring", "nominal_frequency"})
-EVENT_KINDS = ("config", "reset", "test_mode", "revenue_lock", "capture")
+#: "alarm": a pickup, dropout or acknowledgement (``engine.alarms.meter_link``); "relay" and
+#: "snapshot": alarm actions.
+EVENT_KINDS = (
+    "config", "reset", "test_mode", "revenue_lock", "capture", "alarm", "relay", "snapshot",
+)  # fmt: skip
 #: How many engine events ``Meter.events`` keeps.
 MAX_EVENTS = 1000
 
@@ -112,7 +116,12 @@ class CaptureWaveform:
     pass
 
 
-Command = Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform
+@dataclass(frozen=True)
+class Acknowledge:
+    alarm_id: str | None
+
+
+Command = Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform | Acknowledge
 
 
 # -- configuration differences -------------------------------------------------------------------
@@ -246,6 +255,16 @@ class MeterControl:
         with self._lock:
             self._pending.append(CaptureWaveform())
 
+    def acknowledge(self, alarm_id: str | None) -> None:
+        """Queue acknowledging the alarm ``alarm_id`` (all its unacknowledged occurrences;
+        None: every alarm). ``ValueError`` for an id the configuration does not define."""
+        from engine.alarms.config import alarm_set
+
+        with self._lock:
+            if alarm_id is not None and alarm_id not in {a.id for a in alarm_set(self._config)}:
+                raise ValueError(f"acknowledge: no alarm with id {alarm_id!r}")
+            self._pending.append(Acknowledge(alarm_id))
+
     def set_revenue_lock(self, active: bool) -> None:
         """The lock is in force for requests at once; its event and, when locking, the end of
         test mode follow at the next block, after the requests queued before it."""
@@ -274,11 +293,20 @@ class MeterControl:
                 self._apply_test_mode(meter, cmd.on, time)
             elif isinstance(cmd, CaptureWaveform):
                 self._apply_capture(meter, time)
+            elif isinstance(cmd, Acknowledge):
+                try:
+                    meter.alarm_state.acknowledge(meter, cmd.alarm_id, time)
+                except ValueError:  # an alarm removed meanwhile: nothing to acknowledge
+                    pass
             else:
                 states = ("unlocked", "locked") if cmd.active else ("locked", "unlocked")
                 self._record(time, "revenue_lock", "revenue_lock", *states)
                 if cmd.active and meter.test is not None:
                     self._apply_test_mode(meter, False, time)
+
+    def record(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
+        """Record an engine event (worker thread only; ``kind`` one of ``EVENT_KINDS``)."""
+        self._record(time, kind, what, old, new)
 
     def _record(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
         self.events.append(EngineEvent(time, kind, what, old, new))

@@ -29,6 +29,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from engine.alarms.meter_link import MeterAlarms
+from engine.alarms.outputs import RelayOutputs
 from engine.blocks import SampleBlock
 from engine.buffer import SampleBuffer
 from engine.config import MeterConfig, validate
@@ -106,6 +108,7 @@ class Meter:
         self.minmax = MinMaxTracker(MINMAX_IDS)
         self.test: TestRegisters | None = None  # the registers of test mode while it is on
         self._control = MeterControl(self.config)
+        self.alarm_state = MeterAlarms(self.config)  # alarms, their book and the relays
         self._snapshot = Snapshot(time=datetime.fromtimestamp(0, UTC))
         self._sample_rate: float | None = None
         self._layout: Layout | None = None
@@ -143,6 +146,19 @@ class Meter:
     def set_revenue_lock(self, active: bool) -> None:
         """Put the revenue lock in force or lift it (refusals follow at once)."""
         self._control.set_revenue_lock(active)
+
+    def acknowledge(self, alarm_id: str | None = None) -> None:
+        """Acknowledge alarm ``alarm_id`` (None: all) at the start of the next block."""
+        self._control.acknowledge(alarm_id)
+
+    @property
+    def outputs(self) -> RelayOutputs:
+        """The relay outputs as the alarms drive them (``bits`` for a board)."""
+        return self.alarm_state.outputs
+
+    def record_event(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
+        """Record an engine event (worker thread only; see ``engine.control.EVENT_KINDS``)."""
+        self._control.record(time, kind, what, old, new)
 
     def capture_waveform(self) -> None:
         """Capture the waveforms around the start of the next block (a manual trigger);
@@ -245,9 +261,11 @@ class Meter:
             [(self._time_at(t), f) for t, f in ticks],
             [self._time_at(s) for s in starts],
         )  # fmt: skip
+        ended = None
         if self._pq is not None:
-            self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
+            ended = self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
         self._meter(rows, starts, ends, window_end)
+        self.alarm_state.block(self, block, result, ended)
         self._trim()
         if len(rows):
             self._last_row = rows[-1]
@@ -258,6 +276,7 @@ class Meter:
                 if q[2:] in ("A", "B", "C", "AB", "BC", "CA")
             }
         self._publish(block.start + timedelta(seconds=block.duration), block)
+        self.alarm_state.after_publish(self)
         return result
 
     def run(
@@ -430,6 +449,7 @@ class Meter:
             flags.add("PHASE_REVERSAL")
         if np.isnan(values.get("FREQ", np.nan)):
             flags.add("NO_REFERENCE")
+        summary, active, history = self.alarm_state.published()
         self._snapshot = Snapshot(
             time=now,
             values=MappingProxyType(values),
@@ -441,6 +461,10 @@ class Meter:
             digital_inputs=()
             if block.digital is None or block.digital.size == 0
             else tuple(bool(v) for v in block.digital[:, -1]),
+            alarms=summary,
+            alarm_list=active,
+            alarm_history=history,
+            relays=self.alarm_state.outputs.states,
         )
 
 

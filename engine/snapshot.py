@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.alarms.book import AlarmRecord
 
 import numpy as np
 
@@ -54,8 +58,10 @@ class Snapshot:
     ``stamps`` holds the time attached to a value (e.g. ``D_P_PEAK``: when the peak occurred);
     ``minimum`` / ``maximum`` the extremes since the last reset; ``flags`` conditions such as
     ``"PHASE_REVERSAL"`` or ``"NO_REFERENCE"``; ``waveform`` the last two cycles of samples;
-    ``alarms`` the alarm state for the LED and the bell; ``digital_inputs`` the latest state of
-    each digital input.
+    ``alarms`` the alarm state for the LED and the bell; ``alarm_list`` the active alarms
+    (active, or ended and unacknowledged; highest priority first) and ``alarm_history`` the
+    ended ones (newest first), both without Info / None priorities; ``digital_inputs`` the
+    latest state of each digital input; ``relays`` the relay outputs (relay 1 first).
     """
 
     time: datetime
@@ -67,6 +73,9 @@ class Snapshot:
     waveform: Waveform | None = None
     alarms: AlarmSummary = AlarmSummary()
     digital_inputs: tuple[bool, ...] = ()
+    alarm_list: tuple[AlarmRecord, ...] = ()
+    alarm_history: tuple[AlarmRecord, ...] = ()
+    relays: tuple[bool, ...] = ()
 
     def get(self, qid: str, default: float | None = None) -> float | None:
         return self.values.get(qid, default)
