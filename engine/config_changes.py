@@ -48,8 +48,10 @@ def flatten(document: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     for key, value in document.items():
         if isinstance(value, dict):
             flat.update(flatten(value, f"{prefix}{key}."))
-        elif isinstance(value, list) and value and all(
-            isinstance(v, dict) and "id" in v for v in value
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, dict) and "id" in v for v in value)
         ):  # [[alarms]]: one key per alarm and field, "alarms.ov1.pickup"
             for item in value:
                 flat.update(flatten({k: v for k, v in item.items() if k != "id"},

@@ -68,6 +68,7 @@ def _only(table: dict[str, Any], known: set[str] | tuple[str, ...], where: str) 
 def config_from_tables(data: dict[str, Any]) -> MeterConfig:
     """Build and validate a configuration from parsed TOML. ``ValueError`` messages start with
     the dotted key (``meter.ct_primary: …``); absent tables and keys keep their defaults."""
+    from engine.alarms.config import alarms_from_tables
     from engine.config import (
         CHANNELS,
         CONFIG_VERSION,
@@ -76,8 +77,6 @@ def config_from_tables(data: dict[str, Any]) -> MeterConfig:
         MeterConfig,
         validate,
     )
-
-    from engine.alarms.config import alarms_from_tables
 
     _only(data, {"version", "meter", "alarms", *SECTIONS}, "")
     version = data.get("version", CONFIG_VERSION)

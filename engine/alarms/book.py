@@ -49,7 +49,7 @@ class AlarmRecord:
 
     @property
     def state(self) -> str:
-        """"active" | "ended", then "acknowledged" | "unacknowledged", e.g. "active
+        """ "active" | "ended", then "acknowledged" | "unacknowledged", e.g. "active
         unacknowledged" (the engine event's wording)."""
         return (f"{'active' if self.active else 'ended'} "
                 f"{'acknowledged' if self.acknowledged else 'unacknowledged'}")  # fmt: skip

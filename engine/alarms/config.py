@@ -30,7 +30,7 @@ def alarm_from_table(table: Any, index: int) -> AlarmDefinition:
     table = dict(table)
     aid = table.get("id")
     if not isinstance(aid, str):
-        raise ValueError(f"alarms.id: alarm {index} needs an id (a name such as \"ov1\")")
+        raise ValueError(f'alarms.id: alarm {index} needs an id (a name such as "ov1")')
     where = f"alarms.{aid}."
     if "quantity" in table:
         if "quantities" in table:

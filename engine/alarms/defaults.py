@@ -16,7 +16,8 @@ the usual supply-quality references, so a healthy supply raises none of them:
 The current and power alarms are defined but disabled: their limits follow the CT primary,
 which says what the transformer is rated for, not what the load is (the emulator's default
 5 A CT with a 100 A simulated load would alarm at once); set the limit and enable them in
-Setup > Alarms. Current unbalance and current THD are also meaningless at light load. Hysteresis 2 % of the limit, so a value sitting at the limit does not chatter.
+Setup > Alarms. Current unbalance and current THD are also meaningless at light load.
+Hysteresis 2 % of the limit, so a value sitting at the limit does not chatter.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ class AlarmDefinition:
 
     def to_dict(self) -> dict:
         """The TOML table of this alarm: ``id``, ``kind`` and the fields its kind uses."""
-        keep = {"id", "kind", "label", "priority", "enabled", "actions"} | set(KIND_FIELDS[self.kind])
+        keep = {"id", "kind", "label", "priority", "enabled", "actions", *KIND_FIELDS[self.kind]}
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -153,8 +153,10 @@ def check_definition(d: AlarmDefinition) -> None:
         if d.speed == "high":
             for q in d.quantities:
                 if high_speed_row(q) is None:
-                    raise ValueError(f"{w}quantities: {q} has no half-cycle value (high speed "
-                                     "takes rms voltages and currents such as V_A, V_AB, I_A)")  # fmt: skip
+                    raise ValueError(
+                        f"{w}quantities: {q} has no half-cycle value (high speed takes rms "
+                        "voltages and currents such as V_A, V_AB, I_A)"
+                    )
     elif d.kind == "digital":
         ok = isinstance(d.input, int) and not isinstance(d.input, bool)
         if not ok or not 1 <= d.input <= DIGITAL_INPUTS:

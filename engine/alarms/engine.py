@@ -92,7 +92,9 @@ class AlarmEngine:
     def definitions(self) -> tuple[AlarmDefinition, ...]:
         return self._order
 
-    def configure(self, definitions: tuple[AlarmDefinition, ...], time: float | None) -> list[Change]:
+    def configure(
+        self, definitions: tuple[AlarmDefinition, ...], time: float | None
+    ) -> list[Change]:
         """Use ``definitions`` from now on. An alarm whose definition is unchanged keeps its
         state; one changed, disabled or removed while active ends at ``time`` [s]."""
         order = evaluation_order(definitions)
@@ -233,8 +235,9 @@ class AlarmEngine:
         levels = []
         if combine() != tr.condition:  # e.g. a NOT level on the first block
             levels.append((x.start, combine()))
-        for t, i, active in sorted((t.time, i, t.active) for i in d.inputs for t in moved[i]):
-            state[i] = active
+        moves = sorted((m.time, name, m.active) for name in d.inputs for m in moved[name])
+        for t, name, active in moves:
+            state[name] = active
             levels.append((t, combine()))
         return levels
 

@@ -9,6 +9,7 @@ from types import MappingProxyType
 import pytest
 
 import engine.config_file as config_file
+from engine.alarms.definitions import AlarmDefinition
 from engine.config import (
     CHANNELS,
     RULES,
@@ -72,6 +73,26 @@ OTHER = MeterConfig(
             for name, value in (("gain", 1.01), ("offset", 0.5), ("phase", -1.5))
         }
     ),
+    alarms=(
+        AlarmDefinition(
+            "ov",
+            quantities=("V_A", "V_B"),
+            pickup=250.0,
+            dropout=245.0,
+            pickup_delay=0.5,
+            speed="high",
+            actions=("relay1", "capture"),
+        ),
+        AlarmDefinition("door", kind="digital", input=3, state=False, priority="low"),
+        AlarmDefinition(
+            "both",
+            kind="boolean",
+            operator="and",
+            inputs=("ov", "door"),
+            label="Door open in overvoltage",
+            priority="high",
+        ),
+    ),  # fmt: skip
 )
 
 
