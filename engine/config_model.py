@@ -112,6 +112,7 @@ class SecuritySettings:
     lockout_attempts: int = 3  # wrong passwords in a row before editing is locked
     lockout_minutes: int = 5  # how long editing stays locked
     password_timeout_minutes: int = 5  # a given password stays valid this long without a key
+    ack_password: bool = False  # acknowledging alarms asks for the password too
 
     def password_matches(self, entered: str) -> bool:
         """Whether ``entered`` digits are the password; the meter compares numbers, so leading

@@ -158,6 +158,7 @@ RULES: dict[str, Rule] = {
     "security.lockout_attempts": Rule(int, low=1, high=10),
     "security.lockout_minutes": Rule(int, low=1, high=60, unit="min"),
     "security.password_timeout_minutes": Rule(int, low=1, high=60, unit="min"),
+    "security.ack_password": Rule(bool),
     "revenue_lock.switch": Rule(bool),
     "revenue_lock.active": Rule(bool),
     **{f"board.{c.lower()}_gain": Rule(float, low=0.5, high=2.0) for c in CHANNELS},

@@ -168,6 +168,12 @@ class MeterLink:
         elif self.revenue_locked and kind in LOCKED_RESETS:
             raise RevenueLocked(f"revenue lock is on: the {kind} reset is not allowed")
 
+    def acknowledge(self, alarm_id: str | None) -> None:
+        """Acknowledge alarm ``alarm_id`` (None: all) at the meter's next block; ``ValueError``
+        for an alarm the configuration does not define. Nothing to do without a meter."""
+        if self.meter is not None:
+            self.meter.acknowledge(alarm_id)
+
     def set_test_mode(self, on: bool) -> None:
         """Enter or leave test mode; ``RevenueLocked`` to enter while locked."""
         if self.meter is not None:

@@ -1,9 +1,9 @@
-"""List screens: the menu list, the active alarm and alarm history lists, the event log.
+"""List screens: the menu list and the event log (the alarm lists: ``screens.alarm_lists``).
 
 The menu screen draws whatever menu the navigation has open: ``ctx.title_key`` is its title,
 ``ctx.items`` the catalogue keys of its entries and ``ctx.selection`` the highlighted one;
-entries that open a sub-menu carry a ► chevron. The alarm and event lists have no alarm engine
-or event log to read yet, so they show their empty-state message.
+entries that open a sub-menu carry a ► chevron. The event list has no event log to read yet,
+so it shows its empty-state message.
 """
 
 from __future__ import annotations
@@ -66,7 +66,5 @@ class EmptyListScreen(DataScreen):
 
 SCREENS = (
     MenuScreen(),
-    EmptyListScreen("alarms.active", "screen.alarms.active.title", "lists.no_active_alarms"),
-    EmptyListScreen("alarms.history", "screen.alarms.history.title", "lists.no_alarm_history"),
     EmptyListScreen("events.log", "screen.events.log.title", "lists.no_events"),
 )

@@ -10,7 +10,8 @@ from screens.base import Screen
 
 #: The modules that define screens (``SCREENS`` in each).
 MODULES = (
-    "screens.lists",  # the menu list, alarm and event lists
+    "screens.lists",  # the menu list, the event list
+    "screens.alarm_lists",  # active alarms, alarm history
     "screens.readings",  # basic reading, power
     "screens.energy_demand",  # energy registers, demand
     "screens.minmax",  # minimum and maximum with their times

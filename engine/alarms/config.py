@@ -83,3 +83,43 @@ def alarm_set(config: MeterConfig) -> tuple[AlarmDefinition, ...]:
         config.nominal_voltage, config.nominal_frequency, config.ct_primary,
         delta=config.wiring == "3W-DELTA",
     )  # fmt: skip
+
+
+#: What the panel's Setup > Alarms edits of an alarm (``alarms.<id>.<field>``).
+PANEL_FIELDS = ("enabled", "pickup", "priority")
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    parts = key.split(".")
+    if len(parts) != 3 or parts[0] != "alarms" or parts[2] not in PANEL_FIELDS:
+        raise KeyError(f"{key!r} is not an alarm setting (alarms.<id>.{'|'.join(PANEL_FIELDS)})")
+    return parts[1], parts[2]
+
+
+def alarm_setting(config: MeterConfig, key: str):
+    """The value of ``alarms.<id>.enabled|pickup|priority`` in ``config`` (its alarm set);
+    ``KeyError`` for another key or an unknown alarm."""
+    alarm_id, name = _split_key(key)
+    for d in alarm_set(config):
+        if d.id == alarm_id:
+            return getattr(d, name)
+    raise KeyError(f"{key!r}: no alarm {alarm_id!r}")
+
+
+def with_alarm_setting(config: MeterConfig, key: str, value) -> MeterConfig:
+    """``config`` with ``alarms.<id>.<field>`` set: the alarm set is written out in full (from
+    then on the limits no longer follow the nominal values). A new pickup moves the dropout
+    with it, keeping the hysteresis in proportion. ``ValueError`` if the alarm refuses it."""
+    from dataclasses import replace
+
+    alarm_id, name = _split_key(key)
+    alarms = list(alarm_set(config))
+    for k, d in enumerate(alarms):
+        if d.id == alarm_id:
+            changes = {name: value}
+            if name == "pickup":
+                ratio = d.dropout / d.pickup if d.pickup else 1.0
+                changes["dropout"] = value * ratio if d.pickup else value
+            alarms[k] = replace(d, **changes)
+            return replace(config, alarms=tuple(alarms))
+    raise KeyError(f"{key!r}: no alarm {alarm_id!r}")

@@ -120,7 +120,11 @@ class MeterAlarms:
                 )  # fmt: skip
                 self._monitor_layout = result.layout
             monitor = self._monitor
-            ended = monitor.feed(result.half_cycle_time, result.half_cycle)
+            try:
+                ended = monitor.feed(result.half_cycle_time, result.half_cycle)
+            except ValueError:  # a gap restarted the half-cycle times: start a new monitor
+                self._monitor = None
+                return []
         names = result.layout.plan.line_to_neutral or result.layout.plan.line_to_line
         one = len(names) == 1  # a single channel's events carry its phase, not POLY
         out = []

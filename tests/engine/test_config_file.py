@@ -92,7 +92,7 @@ OTHER = MeterConfig(
             label="Door open in overvoltage",
             priority="high",
         ),
-    ),  # fmt: skip
+    ),
 )
 
 

@@ -24,7 +24,7 @@ WINDOW = 0.2  # [s] ten cycles at 50 Hz (IEC 61000-4-30 §4.4)
 ANGLE = -30.0  # [deg] current lags voltage: P = 3·V·I·cos 30°, Q = 3·V·I·sin 30° (inductive)
 
 
-def Meter(config: MeterConfig | None = None, **kw) -> _Meter:  # noqa: N802
+def Meter(config: MeterConfig | None = None, **kw) -> _Meter:
     """A meter without alarms: these tests count the control's own events (the alarm events
     are tested in tests/engine/alarms)."""
     return _Meter(replace(config or MeterConfig(), alarms=()), **kw)
