@@ -98,8 +98,19 @@ class EngineBridge(QObject):
         return self._meter
 
     def _run(self) -> None:
+        relays = [0]  # the relay bits last sent to a board
+
+        def follow_relays(_result) -> None:
+            # Alarm actions drive the meter's relays; a board source switches its own to match.
+            bits = self._meter.outputs.bits
+            if bits != relays[0]:
+                relays[0] = bits
+                self.request_outputs(relays=bits)
+
         try:
-            self._meter.run(self._source, paced=self._paced, stop=self._stop)
+            self._meter.run(
+                self._source, paced=self._paced, stop=self._stop, on_result=follow_relays
+            )
         except Exception as exc:  # the display must survive any engine error and show it
             log.exception("engine stopped on an error")
             self.failed.emit(f"Engine stopped: {type(exc).__name__}: {exc}")

@@ -52,11 +52,12 @@ def _local(when: datetime, ctx: Context) -> datetime:
 
 
 def stamp(when: datetime | None, ctx: Context) -> str:
-    """Date and time (ms) in the display's formats, or the missing-value dashes."""
+    """Date and time in the display's formats, to the millisecond on a 24-hour clock (the
+    12-hour clock's AM/PM leaves no room for it), or the missing-value dashes."""
     if when is None:
         return MISSING
     local = _local(when, ctx)
-    ms = f".{local.microsecond // 1000:03d}"
+    ms = f".{local.microsecond // 1000:03d}" if ctx.settings.time_format == "24h" else ""
     return f"{format_date(local, ctx.settings)} {format_time(local, ctx.settings, ctx.tr)}{ms}"
 
 

@@ -192,6 +192,10 @@ pulsing_rows = _simple(
 )
 
 
+#: Indent of an alarm's limit and priority rows under its name.
+_SUB = "    "
+
+
 def alarm_rows(snapshot: Snapshot, ctx: Context) -> Rows:
     """For each basic alarm present: its name with on/off, its limit (setpoint alarms: the
     pickup threshold in the unit of its quantity) and its priority."""
@@ -207,8 +211,8 @@ def alarm_rows(snapshot: Snapshot, ctx: Context) -> Rows:
             unit = f" {tr(f'unit.{q.unit}')}" if q is not None and q.unit else ""
             decimals = q.resolution if q is not None else 1
             limit = f"{d.pickup:.{min(decimals, 2)}f}{unit}"
-            rows.append((tr("info.alarm.limit"), limit, f"alarms.{aid}.pickup"))
-        rows.append((tr("info.alarm.priority"), tr(f"alarms.priority.{d.priority}"),
+            rows.append((_SUB + tr("info.alarm.limit"), limit, f"alarms.{aid}.pickup"))
+        rows.append((_SUB + tr("info.alarm.priority"), tr(f"alarms.priority.{d.priority}"),
                      f"alarms.{aid}.priority"))  # fmt: skip
     return rows
 
