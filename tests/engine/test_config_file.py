@@ -64,7 +64,7 @@ OTHER = MeterConfig(
         "10.1.2.3", "255.255.0.0", "10.1.0.1", True, "DNP 3.00", 9600, 247, "8E1", True, False, 5020
     ),
     clock=ClockSettings(330, 60, "line", "irig-b", "local", -3600),
-    security=SecuritySettings("20250101", 10, 60, 1),
+    security=SecuritySettings("20250101", 10, 60, 1, True),
     revenue_lock=RevenueLock(switch=True, active=True),
     board=BoardCalibration(
         **{

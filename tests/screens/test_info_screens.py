@@ -197,7 +197,9 @@ def test_datetime_demand_pulsing_alarms_resets():
     )  # fmt: skip
     pulsing = replace(ctx, config=replace(ctx.config, pulse_kt=1.8))
     assert items("setup.pulsing", pulsing)["Kt"] == "1.8 Wh/pulse"
-    assert set(items("setup.alarms", ctx).values()) == {"Disabled"}
+    alarms = items("setup.alarms", ctx)  # the default set: 253 V is 110 % of 230 V
+    assert (alarms["Over Voltage"], alarms["Over Current"]) == ("On", "Off")
+    assert "253.0 V" in alarms.values()
     assert set(items("setup.resets", ctx).values()) == {""}
     locked = Context(tr=tr, status=Status(locked=True))
     assert set(items("setup.resets", locked).values()) == {"Locked"}
