@@ -199,7 +199,14 @@ def test_datetime_demand_pulsing_alarms_resets():
     assert items("setup.pulsing", pulsing)["Kt"] == "1.8 Wh/pulse"
     alarms = items("setup.alarms", ctx)  # the default set: 253 V is 110 % of 230 V
     assert (alarms["Over Voltage"], alarms["Over Current"]) == ("On", "Off")
-    assert "253.0 V" in alarms.values()
+    from screens.setup_lists import alarm_rows
+
+    rows = alarm_rows(Snapshot(WHEN), ctx)
+    assert rows[:3] == [
+        ("Over Voltage", "On", "alarms.over_voltage.enabled"),
+        ("    Limit", "253.0 V", "alarms.over_voltage.pickup"),
+        ("    Priority", "Medium", "alarms.over_voltage.priority"),
+    ]
     assert set(items("setup.resets", ctx).values()) == {""}
     locked = Context(tr=tr, status=Status(locked=True))
     assert set(items("setup.resets", locked).values()) == {"Locked"}
