@@ -110,13 +110,23 @@ class AlarmBook:
         if n is None:
             return None
         rec = replace(self._open[n], dropout_time=time)
-        if rec.acknowledged:
+        # Ended: done if acknowledged, or if never shown (Info, None: nothing to acknowledge).
+        if rec.acknowledged or rec.priority not in SHOWN:
             del self._open[n]
         else:
             self._open[n] = rec
+            self._bound_open()
         self.history.append(rec)
         self.version += 1
         return rec
+
+    def _bound_open(self) -> None:
+        """Keep at most ``history.maxlen`` ended unacknowledged occurrences (a chattering alarm
+        nobody acknowledges must not grow the list for ever): the oldest go, staying in the
+        history."""
+        ended = [n for n, r in self._open.items() if not r.active]
+        for n in ended[: max(0, len(ended) - (self.history.maxlen or len(ended)))]:
+            del self._open[n]
 
     def acknowledge(self, alarm_id: str | None, time: datetime) -> list[AlarmRecord]:
         """Acknowledge every unacknowledged open occurrence of ``alarm_id`` (None: of every

@@ -156,3 +156,18 @@ def test_disturbance_alarm_follows_a_dip_and_config_change_is_a_unary_alarm():
     cfg_rec = next(r for r in history if r.alarm_id == "cfg")
     assert (cfg_rec.pickup_time - START).total_seconds() == pytest.approx(2.1)
     assert not cfg_rec.active and not cfg_rec.acknowledged
+
+
+def test_disabling_an_active_alarm_ends_it_at_the_block_the_change_applies():
+    meter = Meter(MeterConfig(alarms=(_over(),)))
+    for b in _blocks([(0.5, 260.0)], 2.0):
+        meter.process(b)
+        if b.first_index == 10_000:  # 1.0 s: active; the change applies at 1.1 s
+            assert meter.snapshot.alarms.active_unacknowledged == 1
+            meter.reconfigure(MeterConfig(alarms=(_over(enabled=False),)))
+    alarm = [(e.old, e.new, (e.time - START).total_seconds()) for e in meter.events
+             if e.kind == "alarm"]  # fmt: skip
+    assert alarm[0][:2] == ("inactive", "active")
+    assert alarm[1] == ("active", "ended", pytest.approx(1.1))
+    assert len(alarm) == 2  # disabled: no new pickup though the voltage stays at 260 V
+    assert meter.snapshot.alarms.historic_unacknowledged == 1

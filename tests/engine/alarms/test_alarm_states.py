@@ -167,3 +167,15 @@ def test_definitions_refuse_what_cannot_work(fields, message):
     base = {"quantities": ("V_A",), "pickup": 250.0, "dropout": 245.0}
     with pytest.raises(ValueError, match=message):
         AlarmDefinition("ov", **{**base, **fields})
+
+
+def test_unshown_alarms_need_no_acknowledgement_and_ended_ones_are_bounded():
+    book = AlarmBook(history_length=3)
+    book.pickup(INFO, T[0], 2.0)
+    book.dropout("c", T[1])
+    assert book.acknowledge(None, T[2]) == []  # nothing left open for an Info alarm
+    for k in range(5):  # a chattering alarm nobody acknowledges
+        book.pickup(LOW, T[k], 2.0)
+        book.dropout("b", T[k + 1])
+    assert len(book.active_list()) == 3  # the three newest
+    assert [r.number for r in book.active_list()] == [6, 5, 4]
