@@ -228,8 +228,8 @@ class MeterControl:
     def reset(self, kind: str) -> None:
         """Queue a reset of ``kind`` (``RESET_KINDS``; ``"master"`` is all of them).
         ``RevenueLocked`` for ``LOCKED_RESETS`` while locked, ``ValueError`` for another kind.
-        ``"disturbance"`` (and ``"master"``) zero the live event counters; ``"logs"`` is only
-        recorded (the engine keeps no log yet)."""
+        ``"disturbance"`` (and ``"master"``) zero the live event counters; ``"logs"`` (and
+        ``"master"``) clear the alarm history."""
         if kind not in RESET_KINDS:
             raise ValueError(f"reset: {kind!r} is not one of {', '.join(RESET_KINDS)}")
         with self._lock:
@@ -347,7 +347,9 @@ class MeterControl:
             meter.minmax.reset()
         if kind in ("disturbance", "master") and meter.power_quality is not None:
             meter.power_quality.reset_counters()
-        # "logs": nothing is kept in the engine yet; the event log acts on the recorded event.
+        if kind in ("logs", "master"):
+            meter.alarm_state.engine.book.clear_history()
+        # "logs": the event log itself acts on the recorded event.
         self._record(time, "reset", kind, None, note)
 
     def _apply_capture(self, meter: Meter, time: datetime) -> None:

@@ -179,3 +179,9 @@ class AlarmBook:
             if top is None or rank(r.priority) > rank(top):
                 top = r.priority
         return AlarmSummary(au, aa, hu, top)
+
+    def clear_history(self) -> None:
+        """Forget the ended occurrences (the logs reset); what still needs the operator (the
+        active list) stays."""
+        self.history.clear()
+        self.version += 1

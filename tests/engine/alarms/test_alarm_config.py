@@ -171,3 +171,16 @@ def test_disabling_an_active_alarm_ends_it_at_the_block_the_change_applies():
     assert alarm[1] == ("active", "ended", pytest.approx(1.1))
     assert len(alarm) == 2  # disabled: no new pickup though the voltage stays at 260 V
     assert meter.snapshot.alarms.historic_unacknowledged == 1
+
+
+def test_the_logs_reset_clears_the_alarm_history_but_not_the_active_list():
+    meter = Meter(MeterConfig(alarms=(_over(),)))
+    for b in _blocks([(0.5, 260.0), (1.0, 230.0), (1.5, 260.0)], 2.5):
+        meter.process(b)
+        if b.first_index == 20_000:
+            assert len(meter.snapshot.alarm_history) == 1
+            meter.reset("logs")
+    snap = meter.snapshot
+    assert snap.alarm_history == ()
+    # The second occurrence, active, and the first, ended but not acknowledged, still listed.
+    assert [(r.active, r.acknowledged) for r in snap.alarm_list] == [(True, False), (False, False)]
