@@ -8,7 +8,8 @@ build alarm levels from other alarms):
   ``pickup_delay`` [s] and drops out when it is back past ``dropout`` for ``dropout_delay``
   [s]. Thresholds are in the unit of the quantity. ``speed = "high"`` evaluates the Urms(1/2)
   values (every half cycle, IEC 61000-4-30 §5.4.2; only rms voltages and currents);
-  ``"standard"`` the 10/12-cycle values (IEC 61000-4-30 §4.4) and the other published values.
+  ``"standard"`` 1-s values aggregated from the 10/12-cycle windows (``engine.alarms.seconds``)
+  and, for quantities that have no window value (demand …), the published values.
 - ``digital``: digital input ``input`` (1-based) equal to ``state``, with the same delays.
 - ``disturbance``: a voltage ``event`` ("dip" | "swell" | "interruption") of the PQ engine;
   active from the event's start to its end.

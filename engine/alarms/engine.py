@@ -2,7 +2,8 @@
 occurrences (``engine.alarms.book``) and says what changed.
 
 Per block (``step``), in ``definitions.evaluation_order``: setpoint alarms on their samples
-(Urms(1/2) for high speed, the 10/12-cycle windows or the published values for standard),
+(Urms(1/2) for high speed; for standard the 1-s values aggregated from the 10/12-cycle
+windows, ``engine.alarms.seconds``, or the published values such as demand),
 digital inputs, the PQ engine's dips / swells / interruptions, the unary meter events, then
 boolean levels from the transitions of their inputs in the same block, so a level is timed as
 exactly as the alarms it is built on. Times in the engine are seconds since the epoch (UTC).
@@ -46,8 +47,9 @@ class AlarmInputs:
     """What one block gives the alarms.
 
     ``start`` / ``end`` [s]: the block's span; ``half_time`` [s] and ``half`` (rms quantity id
-    -> Urms(1/2) values [V, A]); ``window_time`` [s] and ``windows`` (quantity id -> values of
-    the 10/12-cycle windows); ``values``: other published values at ``end`` (demand, FREQ …);
+    -> Urms(1/2) values [V, A]); ``window_time`` [s] and ``windows`` (quantity id -> 1-s values
+    from the 10/12-cycle windows, timed at the end of each second); ``values``: other published
+    values at ``end`` (demand …);
     ``digital``: (times [s], states (n_inputs, n)) changes of the digital inputs;
     ``disturbances``: events ended or in progress; ``unary``: (event name, time [s]) of the
     momentary meter events; ``no_reference``: the voltage reference is missing at ``end``.

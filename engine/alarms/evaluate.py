@@ -5,7 +5,7 @@ Times are seconds since the epoch (UTC) as floats; values in the unit of the qua
 Two ways of feeding it:
 
 - ``feed_samples``: measured values at the end of each half cycle (high speed) or of each
-  10/12-cycle window (standard). An alarm picks up at the first sample at which its value has
+  second (standard: 1-s values). An alarm picks up at the first sample at which its value has
   been beyond the pickup threshold at every sample for ``pickup_delay`` [s] (delay 0: the
   first sample beyond), and drops out at the first sample at which it has been back past the
   dropout threshold at every sample for ``dropout_delay``. So pickup and dropout fall on the

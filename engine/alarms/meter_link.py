@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.alarms.config import alarm_set
-from engine.alarms.engine import AlarmEngine, AlarmInputs, Change, Disturbance, seconds
+from engine.alarms.engine import AlarmEngine, AlarmInputs, Change, Disturbance
+from engine.alarms.engine import seconds as to_seconds
 from engine.alarms.outputs import RelayOutputs
+from engine.alarms.seconds import OneSecondValues
 from engine.snapshot import AlarmSummary
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class MeterAlarms:
         self._snapshots: list[Change] = []
         self._published: tuple = (None, (), ())
         self._version = -1
+        self._seconds = self._one_second()
 
     # -- per block ----------------------------------------------------------------------------
 
@@ -54,6 +57,9 @@ class MeterAlarms:
         if meter.config is not self._config:  # reconfigured at this block's start
             self._config = meter.config
             self._apply(meter, self.engine.configure(alarm_set(meter.config), start))
+            needed = self._one_second()
+            if needed.quantities != self._seconds.quantities:
+                self._seconds = needed
         inputs = self._inputs(meter, block, result, pq_ended, start)
         self._apply(meter, self.engine.step(inputs))
 
@@ -80,12 +86,23 @@ class MeterAlarms:
 
     # -- inputs ---------------------------------------------------------------------------------
 
+    def _one_second(self) -> OneSecondValues:
+        """1-s aggregation of the quantities the enabled standard-speed alarms read."""
+        return OneSecondValues(
+            q
+            for d in self.engine.definitions
+            if d.kind == "setpoint" and d.speed == "standard" and d.enabled
+            for q in d.quantities
+        )
+
     def _inputs(self, meter, block, result, pq_ended, start: float) -> AlarmInputs:
         layout = result.layout
         end = start + block.duration
         half = {q: result.half_cycle[i] for i, (q, _) in enumerate(layout.plan.rms)}
         idx = layout.index
-        windows = {q: result.windows[:, i] for q, i in idx.items()} if len(result.windows) else {}
+        ends = np.array([t.timestamp() for t in result.window_end])
+        windows = {q: result.windows[:, idx[q]] for q in self._seconds.quantities if q in idx}
+        second_time, seconds = self._seconds.add(ends, windows)
         values = {**meter.demand.values()}
         digital = None
         if block.digital is not None and block.digital.size:
@@ -97,8 +114,8 @@ class MeterAlarms:
             recent = list(meter.events)[-new:]
             unary = [("config_changed", e.time.timestamp()) for e in recent if e.kind == "config"]
         return AlarmInputs(
-            start, end, seconds(result.half_cycle_time), half,
-            np.array([t.timestamp() for t in result.window_end]), windows, values, digital,
+            start, end, to_seconds(result.half_cycle_time), half, second_time, seconds, values,
+            digital,
             self._disturbances(meter, result, pq_ended), unary,
             "NO_REFERENCE" in meter.snapshot.flags,
         )  # fmt: skip

@@ -16,10 +16,11 @@ from engine.config import MeterConfig, SecuritySettings, load_config
 from hmi.window import status_of
 from screens.base import Bell
 
+# High speed: active within the first second the bridge runs.
 UV = AlarmDefinition("uv", quantities=("V_A",), direction="under", pickup=240.0, dropout=241.0,
-                     priority="high", label="Low volts")  # fmt: skip
+                     priority="high", label="Low volts", speed="high")  # fmt: skip
 OC = AlarmDefinition("oc", quantities=("I_A",), pickup=2.0, dropout=1.9, priority="low",
-                     label="High amps")  # fmt: skip
+                     label="High amps", speed="high")  # fmt: skip
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_an_alarm_relay_action_switches_a_board_relay(qtbot):
             pass
 
     ov = AlarmDefinition("ov", quantities=("V_A",), pickup=250.0, dropout=245.0,
-                         actions=("relay2",))  # fmt: skip
+                         actions=("relay2",), speed="high")  # fmt: skip
     board = Board()
     bridge = EngineBridge(Meter(MeterConfig(alarms=(ov,))), board, paced=False)
     with qtbot.waitSignal(bridge.finished, timeout=10_000):

@@ -93,8 +93,9 @@ def test_a_bad_alarm_in_the_file_names_the_file_line_and_key(tmp_path, body, lin
 
 
 def _over(**kw):
+    """A high-speed over-voltage alarm: it follows the steps within a cycle or two."""
     return AlarmDefinition("ov", quantities=("V_A",), pickup=250.0, dropout=245.0,
-                           priority="high", **kw)  # fmt: skip
+                           priority="high", speed="high", **kw)  # fmt: skip
 
 
 def test_acknowledge_through_the_mailbox_and_the_alarm_events(tmp_path):

@@ -9,6 +9,7 @@ from steps import START, _blocks, _run
 from engine.alarms.definitions import AlarmDefinition
 from engine.alarms.engine import AlarmEngine, AlarmInputs
 from engine.alarms.evaluate import Tracker, feed_levels, feed_samples
+from engine.alarms.seconds import OneSecondValues
 from engine.config import MeterConfig
 from engine.meter import Meter
 
@@ -108,14 +109,32 @@ def test_meter_high_speed_alarm_follows_a_real_step_within_the_urms_half_cycle_w
     assert rec.extreme == pytest.approx(260.0, rel=2e-3)
 
 
-def test_standard_alarm_uses_the_10_cycle_windows():
-    """The same step on 10-cycle (0.2 s) windows: a window reads above 250 V once more than
-    (250² - 230²) / (260² - 230²) = 65.3 % of it is at 260 V, so the pickup (delay 0) is the
-    end of a window 0.131 … 0.331 s after the step."""
+def test_standard_alarm_is_evaluated_on_1_s_values_timed_at_the_end_of_each_second():
+    """The step to 260 V at 1.005 s, read on 1-s values: of the five 0.2 s windows ending in
+    second [1, 2), at most the first has any 230 V in it, so that second's rms is at least
+    √((4·260² + 230²) / 5) = 254.2 V > 250 V (and second [0, 1) is 230 V): pickup (delay 0)
+    exactly at 2.000 s. With the pickup at 255 V the second [1, 2) may stay below; [2, 3) is
+    260 V: pickup at 2.000 or 3.000 s, never between."""
     alarm = AlarmDefinition("ov", quantities=("V_A", "V_B", "V_C"), pickup=250.0, dropout=245.0)
-    meter = Meter(MeterConfig(alarms=(alarm,)))
-    _run(meter, _blocks([(1.005, 260.0)], 2.0))
-    (event,) = [e for e in meter.events if e.kind == "alarm"]
-    after = (event.time - START).total_seconds() - 1.005
-    assert 0.1306 <= after <= 0.3306
-    assert meter.snapshot.alarms.active_unacknowledged == 1
+    high = AlarmDefinition("ov255", quantities=("V_A",), pickup=255.0, dropout=245.0)
+    meter = Meter(MeterConfig(alarms=(alarm, high)))
+    _run(meter, _blocks([(1.005, 260.0)], 3.5))
+    times = {e.what: (e.time - START).total_seconds() for e in meter.events if e.kind == "alarm"}
+    assert times["ov"] == pytest.approx(2.0, abs=1e-6)
+    assert min(abs(times["ov255"] - 2.0), abs(times["ov255"] - 3.0)) < 1e-6
+    (rec,) = [r for r in meter.snapshot.alarm_list if r.alarm_id == "ov"]
+    assert 254.2 <= rec.value <= 260.0 and rec.extreme == pytest.approx(260.0, rel=1e-3)
+
+
+def test_one_second_values_aggregate_rms_and_mean_quantities():
+    agg = OneSecondValues(["V_A", "FREQ"])
+    ends = np.array([0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0])
+    va = np.array([230.0, 230.0, 230.0, 230.0, 260.0, 260.0, 260.0, 260.0, 260.0, 0.0])
+    freq = np.array([50.0, 50.0, 50.0, 50.0, 51.0, 49.0, 49.0, 49.0, 49.0, 50.0])
+    times, values = agg.add(ends[:7], {"V_A": va[:7], "FREQ": freq[:7]})
+    assert times.tolist() == [1.0]  # second [0, 1) completed by the window ending at 1.0
+    assert values["V_A"][0] == pytest.approx(230.0)
+    times, values = agg.add(ends[7:], {"V_A": va[7:], "FREQ": freq[7:]})
+    assert times.tolist() == [2.0]
+    assert values["V_A"][0] == pytest.approx(260.0)  # rms of five 260 V windows
+    assert values["FREQ"][0] == pytest.approx((51 + 4 * 49) / 5)  # mean
