@@ -61,10 +61,23 @@ def flatten(document: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _document(config: MeterConfig, with_alarms: bool) -> dict[str, Any]:
+    from engine.alarms.config import alarm_set
+
+    document = config.to_dict()
+    if with_alarms:
+        document.setdefault("alarms", [a.to_dict() for a in alarm_set(config)])
+    return document
+
+
 def diff_configs(old: MeterConfig, new: MeterConfig) -> list[Change]:
-    """Every setting whose value differs between ``old`` and ``new``, in the file's order."""
-    before = flatten(old.to_dict())
-    after = flatten(new.to_dict())
+    """Every setting whose value differs between ``old`` and ``new``, in the file's order. When
+    one side has ``[[alarms]]`` and the other none, the other counts as the default set it
+    stands for, so writing that set out (the first alarm edit on the panel) shows only what was
+    edited. (With neither, the default limits follow the nominal values and are no settings.)"""
+    explicit = (old.alarms is None) != (new.alarms is None)
+    before = flatten(_document(old, explicit))
+    after = flatten(_document(new, explicit))
     keys = list(before) + [k for k in after if k not in before]
     changes = []
     for key in keys:

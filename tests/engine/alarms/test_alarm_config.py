@@ -185,3 +185,19 @@ def test_the_logs_reset_clears_the_alarm_history_but_not_the_active_list():
     assert snap.alarm_history == ()
     # The second occurrence, active, and the first, ended but not acknowledged, still listed.
     assert [(r.active, r.acknowledged) for r in snap.alarm_list] == [(True, False), (False, False)]
+
+
+def test_writing_out_the_default_set_records_only_the_setting_edited():
+    from engine.alarms.config import with_alarm_setting
+
+    old = MeterConfig()
+    new = with_alarm_setting(old, "alarms.over_voltage.enabled", False)
+    assert new.alarms is not None and old.alarms is None
+    assert [str(c) for c in diff_configs(old, new)] == [
+        "alarms.over_voltage.enabled: true -> false"
+    ]
+    moved = with_alarm_setting(new, "alarms.under_voltage.pickup", 200.0)
+    assert [str(c) for c in diff_configs(new, moved)] == [
+        "alarms.under_voltage.pickup: 207 -> 200",
+        "alarms.under_voltage.dropout: 211.14 -> 204",  # the hysteresis moves with it
+    ]
