@@ -48,15 +48,36 @@ def flatten(document: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     for key, value in document.items():
         if isinstance(value, dict):
             flat.update(flatten(value, f"{prefix}{key}."))
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, dict) and "id" in v for v in value)
+        ):  # [[alarms]]: one key per alarm and field, "alarms.ov1.pickup"
+            for item in value:
+                flat.update(flatten({k: v for k, v in item.items() if k != "id"},
+                                    f"{prefix}{key}.{item['id']}."))  # fmt: skip
         else:
             flat[f"{prefix}{key}"] = value
     return flat
 
 
+def _document(config: MeterConfig, with_alarms: bool) -> dict[str, Any]:
+    from engine.alarms.config import alarm_set
+
+    document = config.to_dict()
+    if with_alarms:
+        document.setdefault("alarms", [a.to_dict() for a in alarm_set(config)])
+    return document
+
+
 def diff_configs(old: MeterConfig, new: MeterConfig) -> list[Change]:
-    """Every setting whose value differs between ``old`` and ``new``, in the file's order."""
-    before = flatten(old.to_dict())
-    after = flatten(new.to_dict())
+    """Every setting whose value differs between ``old`` and ``new``, in the file's order. When
+    one side has ``[[alarms]]`` and the other none, the other counts as the default set it
+    stands for, so writing that set out (the first alarm edit on the panel) shows only what was
+    edited. (With neither, the default limits follow the nominal values and are no settings.)"""
+    explicit = (old.alarms is None) != (new.alarms is None)
+    before = flatten(_document(old, explicit))
+    after = flatten(_document(new, explicit))
     keys = list(before) + [k for k in after if k not in before]
     changes = []
     for key in keys:

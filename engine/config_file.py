@@ -68,6 +68,7 @@ def _only(table: dict[str, Any], known: set[str] | tuple[str, ...], where: str) 
 def config_from_tables(data: dict[str, Any]) -> MeterConfig:
     """Build and validate a configuration from parsed TOML. ``ValueError`` messages start with
     the dotted key (``meter.ct_primary: …``); absent tables and keys keep their defaults."""
+    from engine.alarms.config import alarms_from_tables
     from engine.config import (
         CHANNELS,
         CONFIG_VERSION,
@@ -77,7 +78,7 @@ def config_from_tables(data: dict[str, Any]) -> MeterConfig:
         validate,
     )
 
-    _only(data, {"version", "meter", *SECTIONS}, "")
+    _only(data, {"version", "meter", "alarms", *SECTIONS}, "")
     version = data.get("version", CONFIG_VERSION)
     if version != CONFIG_VERSION:
         raise ValueError(
@@ -109,7 +110,10 @@ def config_from_tables(data: dict[str, Any]) -> MeterConfig:
             words = str(exc).split()
             key = words[1] if len(words) > 1 and words[0] == name else ""
             raise ValueError(f"{name}.{key}: {exc}" if key else f"{name}: {exc}") from None
-    config = replace(default, **meter, channels=MappingProxyType(channels), **sections)
+    alarms = alarms_from_tables(data["alarms"]) if "alarms" in data else None
+    config = replace(
+        default, **meter, channels=MappingProxyType(channels), **sections, alarms=alarms
+    )
     return validate(config)
 
 
@@ -126,6 +130,10 @@ def _line_of(text: str, dotted: str) -> int | None:
         return text.count("\n", 0, pos) + 1
 
     parts = dotted.split(".")
+    if parts[0] == "alarms" and len(parts) == 3:
+        found = _alarm_line(text, parts[1], parts[2])
+        if found is not None:
+            return found
     headers = [(m.start(), m.group(1).replace('"', "")) for m in _HEADER.finditer(text)]
     table, key = ".".join(parts[:-1]), parts[-1]
     bounds = [(0, headers[0][0] if headers else len(text))] if not table else []
@@ -143,6 +151,23 @@ def _line_of(text: str, dotted: str) -> int | None:
             return line(start)
     m = assign.search(text)
     return line(m.start()) if m else None
+
+
+def _alarm_line(text: str, alarm_id: str, key: str) -> int | None:
+    """Line of ``key`` in the ``[[alarms]]`` table whose id is ``alarm_id`` (else of its id)."""
+    starts = [m.start() for m in re.finditer(r"^[ \t]*\[\[[ \t]*alarms[ \t]*\]\]", text, re.M)]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        nxt = _HEADER.search(text, start + 1)
+        if nxt is not None and nxt.start() < end:
+            end = nxt.start()
+        block = text[start:end]
+        ident = re.search(rf"^[ \t]*id[ \t]*=[ \t]*[\"']{re.escape(alarm_id)}[\"']", block, re.M)
+        if ident is None:
+            continue
+        m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", block, re.M) or ident
+        return text.count("\n", 0, start + m.start()) + 1
+    return None
 
 
 def _key_of(message: str) -> str | None:

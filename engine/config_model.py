@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, make_dataclass
 from types import MappingProxyType
 from typing import Any
 
+from engine.alarms.definitions import AlarmDefinition
 from engine.metering.demand import DemandSettings
 
 CONFIG_VERSION = 1
@@ -111,6 +112,7 @@ class SecuritySettings:
     lockout_attempts: int = 3  # wrong passwords in a row before editing is locked
     lockout_minutes: int = 5  # how long editing stays locked
     password_timeout_minutes: int = 5  # a given password stays valid this long without a key
+    ack_password: bool = False  # acknowledging alarms asks for the password too
 
     def password_matches(self, entered: str) -> bool:
         """Whether ``entered`` digits are the password; the meter compares numbers, so leading
@@ -205,6 +207,9 @@ class MeterConfig:
     revenue_lock: RevenueLock = RevenueLock()
     board: BoardCalibration = field(default_factory=BoardCalibration)
     power_quality: PowerQualitySettings = PowerQualitySettings()
+    # The [[alarms]] tables; None: the default set for the nominal values
+    # (engine.alarms.config.alarm_set).
+    alarms: tuple[AlarmDefinition, ...] | None = None
 
     @property
     def pt_ratio(self) -> float:
@@ -231,7 +236,11 @@ class MeterConfig:
     def to_dict(self) -> dict[str, Any]:
         """JSON/TOML-ready form, as the configuration file has it: ``version``, ``meter`` (with
         ``channels``) and one table per section of ``SECTIONS``."""
-        meter = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in SECTIONS}
+        meter = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in SECTIONS and f.name != "alarms"
+        }
         meter["channels"] = {
             c: {
                 "polarity": "inverted" if k.inverted else "normal",
@@ -246,6 +255,8 @@ class MeterConfig:
         for name in SECTIONS:
             obj = getattr(self, name)
             document[name] = {f.name: getattr(obj, f.name) for f in fields(obj)}
+        if self.alarms is not None:
+            document["alarms"] = [a.to_dict() for a in self.alarms]
         return document
 
 

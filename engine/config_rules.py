@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from engine.alarms.config import check_alarms
 from engine.config_model import (
     ADJUST_LIMIT,
     BAUD_RATES,
@@ -158,6 +159,7 @@ RULES: dict[str, Rule] = {
     "security.lockout_attempts": Rule(int, low=1, high=10),
     "security.lockout_minutes": Rule(int, low=1, high=60, unit="min"),
     "security.password_timeout_minutes": Rule(int, low=1, high=60, unit="min"),
+    "security.ack_password": Rule(bool),
     "revenue_lock.switch": Rule(bool),
     "revenue_lock.active": Rule(bool),
     **{f"board.{c.lower()}_gain": Rule(float, low=0.5, high=2.0) for c in CHANNELS},
@@ -209,4 +211,5 @@ def validate(config: MeterConfig) -> MeterConfig:
         raise ValueError(
             f"power_quality.capture_format: {pq.capture_format} needs capture_revision 2013"
         )
+    check_alarms(config.alarms)
     return config  # demand settings validate themselves (engine.metering.demand)

@@ -57,7 +57,11 @@ STREAM_SETTINGS = frozenset(
 #: Settings whose change makes the last published readings meaningless (other quantities, or
 #: another window length): they are dropped until the first new window.
 LAYOUT_SETTINGS = frozenset({"wiring", "nominal_frequency"})
-EVENT_KINDS = ("config", "reset", "test_mode", "revenue_lock", "capture")
+#: "alarm": a pickup, dropout or acknowledgement (``engine.alarms.meter_link``); "relay" and
+#: "snapshot": alarm actions.
+EVENT_KINDS = (
+    "config", "reset", "test_mode", "revenue_lock", "capture", "alarm", "relay", "snapshot",
+)  # fmt: skip
 #: How many engine events ``Meter.events`` keeps.
 MAX_EVENTS = 1000
 
@@ -112,7 +116,12 @@ class CaptureWaveform:
     pass
 
 
-Command = Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform
+@dataclass(frozen=True)
+class Acknowledge:
+    alarm_id: str | None
+
+
+Command = Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform | Acknowledge
 
 
 # -- configuration differences -------------------------------------------------------------------
@@ -219,8 +228,8 @@ class MeterControl:
     def reset(self, kind: str) -> None:
         """Queue a reset of ``kind`` (``RESET_KINDS``; ``"master"`` is all of them).
         ``RevenueLocked`` for ``LOCKED_RESETS`` while locked, ``ValueError`` for another kind.
-        ``"disturbance"`` (and ``"master"``) zero the live event counters; ``"logs"`` is only
-        recorded (the engine keeps no log yet)."""
+        ``"disturbance"`` (and ``"master"``) zero the live event counters; ``"logs"`` (and
+        ``"master"``) clear the alarm history."""
         if kind not in RESET_KINDS:
             raise ValueError(f"reset: {kind!r} is not one of {', '.join(RESET_KINDS)}")
         with self._lock:
@@ -245,6 +254,16 @@ class MeterControl:
         name is recorded as a ``capture`` event."""
         with self._lock:
             self._pending.append(CaptureWaveform())
+
+    def acknowledge(self, alarm_id: str | None) -> None:
+        """Queue acknowledging the alarm ``alarm_id`` (all its unacknowledged occurrences;
+        None: every alarm). ``ValueError`` for an id the configuration does not define."""
+        from engine.alarms.config import alarm_set
+
+        with self._lock:
+            if alarm_id is not None and alarm_id not in {a.id for a in alarm_set(self._config)}:
+                raise ValueError(f"acknowledge: no alarm with id {alarm_id!r}")
+            self._pending.append(Acknowledge(alarm_id))
 
     def set_revenue_lock(self, active: bool) -> None:
         """The lock is in force for requests at once; its event and, when locking, the end of
@@ -274,6 +293,11 @@ class MeterControl:
                 self._apply_test_mode(meter, cmd.on, time)
             elif isinstance(cmd, CaptureWaveform):
                 self._apply_capture(meter, time)
+            elif isinstance(cmd, Acknowledge):
+                try:
+                    meter.alarm_state.acknowledge(meter, cmd.alarm_id, time)
+                except ValueError:  # an alarm removed meanwhile: nothing to acknowledge
+                    pass
             else:
                 states = ("unlocked", "locked") if cmd.active else ("locked", "unlocked")
                 self._record(time, "revenue_lock", "revenue_lock", *states)
@@ -281,7 +305,7 @@ class MeterControl:
                     self._apply_test_mode(meter, False, time)
 
     def record(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
-        """Record an event the engine itself produced (worker thread only), e.g. a capture."""
+        """Record an engine event (worker thread only; ``kind`` one of ``EVENT_KINDS``)."""
         self._record(time, kind, what, old, new)
 
     def _record(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
@@ -323,7 +347,9 @@ class MeterControl:
             meter.minmax.reset()
         if kind in ("disturbance", "master") and meter.power_quality is not None:
             meter.power_quality.reset_counters()
-        # "logs": nothing is kept in the engine yet; the event log acts on the recorded event.
+        if kind in ("logs", "master"):
+            meter.alarm_state.engine.book.clear_history()
+        # "logs": the event log itself acts on the recorded event.
         self._record(time, "reset", kind, None, note)
 
     def _apply_capture(self, meter: Meter, time: datetime) -> None:

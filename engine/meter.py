@@ -30,6 +30,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from engine.alarms.meter_link import MeterAlarms
+from engine.alarms.outputs import RelayOutputs
 from engine.blocks import SampleBlock
 from engine.buffer import SampleBuffer
 from engine.config import MeterConfig, validate
@@ -116,6 +118,7 @@ class Meter:
         self.minmax = MinMaxTracker(MINMAX_IDS)
         self.test: TestRegisters | None = None  # the registers of test mode while it is on
         self._control = MeterControl(self.config)
+        self.alarm_state = MeterAlarms(self.config)  # alarms, their book and the relays
         self._snapshot = Snapshot(time=datetime.fromtimestamp(0, UTC))
         self._sample_rate: float | None = None
         self._layout: Layout | None = None
@@ -156,6 +159,19 @@ class Meter:
     def set_revenue_lock(self, active: bool) -> None:
         """Put the revenue lock in force or lift it (refusals follow at once)."""
         self._control.set_revenue_lock(active)
+
+    def acknowledge(self, alarm_id: str | None = None) -> None:
+        """Acknowledge alarm ``alarm_id`` (None: all) at the start of the next block."""
+        self._control.acknowledge(alarm_id)
+
+    @property
+    def outputs(self) -> RelayOutputs:
+        """The relay outputs as the alarms drive them (``bits`` for a board)."""
+        return self.alarm_state.outputs
+
+    def record_event(self, time: datetime, kind: str, what: str, old=None, new=None) -> None:
+        """Record an engine event (worker thread only; see ``engine.control.EVENT_KINDS``)."""
+        self._control.record(time, kind, what, old, new)
 
     def capture_waveform(self) -> None:
         """Capture the waveforms around the start of the next block (a manual trigger);
@@ -264,14 +280,16 @@ class Meter:
             [(self._time_at(t), f) for t, f in ticks],
             [self._time_at(s) for s in starts],
         )  # fmt: skip
+        ended = None
         if self._pq is not None:
-            self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
+            ended = self._pq.add(block, x, result)  # before _trim: x is a view of the buffer
             for name in self._pq.new_captures():  # listed with their event in the event log
                 self._control.record(block.start, "capture", "event", None, name)
         if not self._live:
             self._trim()
             return result
         self._meter(rows, starts, ends, window_end)
+        self.alarm_state.block(self, block, result, ended)
         self._trim()
         if len(rows):
             self._last_row = rows[-1]
@@ -282,7 +300,8 @@ class Meter:
                 if q[2:] in ("A", "B", "C", "AB", "BC", "CA")
             }
         self._publish(block.start + timedelta(seconds=block.duration), block)
-        for listener in self.listeners:
+        self.alarm_state.after_publish(self)
+        for listener in self.listeners:  # after the alarms: their events are in by now
             listener(result, self._snapshot)
         return result
 
@@ -485,6 +504,7 @@ class Meter:
             flags.add("PHASE_REVERSAL")
         if np.isnan(values.get("FREQ", np.nan)):
             flags.add("NO_REFERENCE")
+        summary, active, history = self.alarm_state.published()
         self._snapshot = Snapshot(
             time=now,
             values=MappingProxyType(values),
@@ -496,6 +516,10 @@ class Meter:
             digital_inputs=()
             if block.digital is None or block.digital.size == 0
             else tuple(bool(v) for v in block.digital[:, -1]),
+            alarms=summary,
+            alarm_list=active,
+            alarm_history=history,
+            relays=self.alarm_state.outputs.states,
             trend=self.trend,
             events=tuple(islice(reversed(self._control.events), EVENTS_SHOWN)),
         )

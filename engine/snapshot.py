@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.alarms.book import AlarmRecord
 
 import numpy as np
 
@@ -65,8 +69,11 @@ class Snapshot:
     ``stamps`` holds the time attached to a value (e.g. ``D_P_PEAK``: when the peak occurred);
     ``minimum`` / ``maximum`` the extremes since the last reset; ``flags`` conditions such as
     ``"PHASE_REVERSAL"`` or ``"NO_REFERENCE"``; ``waveform`` the last two cycles of samples;
-    ``alarms`` the alarm state for the LED and the bell; ``digital_inputs`` the latest state of
-    each digital input; ``trend`` the Trend screen's quantities (from the data recorders).
+    ``alarms`` the alarm state for the LED and the bell; ``alarm_list`` the active alarms
+    (active, or ended and unacknowledged; highest priority first) and ``alarm_history`` the
+    ended ones (newest first), both without Info / None priorities; ``digital_inputs`` the
+    latest state of each digital input; ``relays`` the relay outputs (relay 1 first);
+    ``trend`` the Trend screen's quantities (from the data recorders).
     """
 
     time: datetime
@@ -78,6 +85,9 @@ class Snapshot:
     waveform: Waveform | None = None
     alarms: AlarmSummary = AlarmSummary()
     digital_inputs: tuple[bool, ...] = ()
+    alarm_list: tuple[AlarmRecord, ...] = ()
+    alarm_history: tuple[AlarmRecord, ...] = ()
+    relays: tuple[bool, ...] = ()
     trend: tuple[TrendSeries, ...] = ()
     #: the event log, newest first (``engine.control.EngineEvent``: time, kind, what, old, new)
     events: tuple = ()

@@ -98,8 +98,19 @@ class EngineBridge(QObject):
         return self._meter
 
     def _run(self) -> None:
+        relays = [0]  # the relay bits last sent to a board
+
+        def follow_relays(_result) -> None:
+            # Alarm actions drive the meter's relays; a board source switches its own to match.
+            bits = self._meter.outputs.bits
+            if bits != relays[0]:
+                relays[0] = bits
+                self.request_outputs(relays=bits)
+
         try:
-            self._meter.run(self._source, paced=self._paced, stop=self._stop)
+            self._meter.run(
+                self._source, paced=self._paced, stop=self._stop, on_result=follow_relays
+            )
         except Exception as exc:  # the display must survive any engine error and show it
             log.exception("engine stopped on an error")
             self.failed.emit(f"Engine stopped: {type(exc).__name__}: {exc}")
@@ -167,6 +178,12 @@ class MeterLink:
             raise ValueError(f"reset: {kind!r} is not one of {', '.join(RESET_KINDS)}")
         elif self.revenue_locked and kind in LOCKED_RESETS:
             raise RevenueLocked(f"revenue lock is on: the {kind} reset is not allowed")
+
+    def acknowledge(self, alarm_id: str | None) -> None:
+        """Acknowledge alarm ``alarm_id`` (None: all) at the meter's next block; ``ValueError``
+        for an alarm the configuration does not define. Nothing to do without a meter."""
+        if self.meter is not None:
+            self.meter.acknowledge(alarm_id)
 
     def set_test_mode(self, on: bool) -> None:
         """Enter or leave test mode; ``RevenueLocked`` to enter while locked."""

@@ -13,6 +13,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from engine.alarms.config import alarm_setting, with_alarm_setting
+from engine.alarms.definitions import PRIORITIES
 from engine.config import CHANNELS, RULES, MeterConfig, Rule, validate
 from hmi.confirmation import NO, SAVE_QUESTION, YES, Confirmation
 from hmi.editors import (
@@ -87,6 +89,21 @@ EXTRA_RULES = {
 }  # fmt: skip
 
 
+#: What Setup > Alarms edits of each alarm (``alarms.<id>.<field>``): on/off, the pickup
+#: limit in the unit of its quantity (the dropout follows), the priority.
+ALARM_RULES = {
+    "enabled": Rule(bool),
+    "pickup": Rule(float, low=0.0, high=9_999_999.0),
+    "priority": Rule(str, PRIORITIES),
+}
+#: Decimals of an alarm limit's field (more if the stored value has them).
+ALARM_DECIMALS = 1
+
+
+def _alarm_key(key: str) -> bool:
+    return key.startswith("alarms.") and key.count(".") == 2
+
+
 class Refused(ValueError):
     """``apply`` refused a value; ``str()`` is the message for the TFT."""
 
@@ -109,7 +126,10 @@ def _split(key: str) -> tuple[str, str | None, str]:
 
 
 def rule_for(key: str) -> Rule:
-    """The rule of dotted ``key``; channel settings are keyed "meter.channels.V1.inverted"."""
+    """The rule of dotted ``key``; channel settings are keyed "meter.channels.V1.inverted",
+    alarm settings "alarms.over_voltage.pickup"."""
+    if _alarm_key(key) and key.rsplit(".", 1)[1] in ALARM_RULES:
+        return ALARM_RULES[key.rsplit(".", 1)[1]]
     section, channel, name = _split(key)
     rule = RULES.get(f"{section}.{name}") or EXTRA_RULES.get(key)
     if rule is None or (section == "meter.channels") != (channel is not None):
@@ -120,6 +140,8 @@ def rule_for(key: str) -> Rule:
 def current(config: MeterConfig, key: str) -> Any:
     """The value of setting ``key`` in ``config`` (the demand current: its effective value)."""
     rule_for(key)
+    if _alarm_key(key):
+        return alarm_setting(config, key)
     section, channel, name = _split(key)
     if channel is not None:
         return getattr(config.channels[channel], name)
@@ -158,7 +180,8 @@ def editor_for(key: str, config: MeterConfig) -> Editor:
     section, _, name = _split(key)
     decimals = 0
     if rule.kind is float:  # the key's decimals, more if the stored value has them
-        decimals = max(DECIMALS.get(f"{section}.{name}", _places(low)), _places(value))
+        wanted = ALARM_DECIMALS if _alarm_key(key) else _places(low)
+        decimals = max(DECIMALS.get(f"{section}.{name}", wanted), _places(value))
     whole = max(len(str(int(abs(x)))) for x in (low, high, value))
     return NumericEditor(
         value, digits=whole + decimals, decimals=decimals, minimum=low, maximum=high,
@@ -174,6 +197,8 @@ def apply(config: MeterConfig, key: str, value: Any) -> MeterConfig:
     section, channel, name = _split(key)
     rule_for(key)
     try:
+        if _alarm_key(key):
+            return validate(with_alarm_setting(config, key, value))
         if channel is not None:
             channels = dict(config.channels)
             channels[channel] = replace(channels[channel], **{name: value})

@@ -19,7 +19,8 @@ Behaviour (the [G] guesses of front-panel.md, kept in one place):
 - The backlight goes dark ``settings.backlight_timeout`` s after the last key; a key pressed in
   the dark only lights it (and restarts the timers).
 - Keyboard actions are shortcuts for the soft keys: an action no soft key shows is ignored, as
-  the meter offers no way to do it. "edit", "ack", "cancel" only set ``View.pending_action``.
+  the meter offers no way to do it. "edit", "ack", "ack_all", "cancel" only set
+  ``View.pending_action``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ SOFT_KEYS = ("soft1", "soft2", "soft3", "soft4")
 #: Every key ``press`` accepts: the soft keys, Home (short and held), the keyboard actions.
 KEYS = (*SOFT_KEYS, "home", "home_long", *ACTIONS)
 #: Actions handed on to later features (setup editors, alarm acknowledge) through the view.
-PENDING_ACTIONS = frozenset({"edit", "ack", "cancel"})
+PENDING_ACTIONS = frozenset({"edit", "ack", "ack_all", "cancel"})
 #: ◄/► past the last cursor position go round to the first (False: stop at the ends).
 CURSOR_WRAPS = True
 

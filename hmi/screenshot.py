@@ -62,6 +62,7 @@ def render(
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage, QPainter
 
+    from hmi.panel_view import bell_of
     from i18n import translator
     from screens import canvas, registry
     from screens.base import Context, Status
@@ -74,7 +75,7 @@ def render(
     ctx = Context(
         tr=translator(language),
         config=config,
-        status=Status(mode="NORM", clock=snapshot.time),
+        status=Status(mode="NORM", bell=bell_of(snapshot.alarms), clock=snapshot.time),
         page=page,
         cursor=cursor,
         selection=selection,

@@ -195,6 +195,24 @@ class SetupController:
 
         self._with_password(now, confirm)
 
+    def acknowledge(self, screen_id: str, alarm_id: str | None, now: float) -> None:
+        """ACK (``alarm_id``) or ALL (None) on an alarm's details: the password first when
+        Password Setup asks for it to acknowledge, then "Acknowledged"."""
+        self.screen_id = screen_id
+
+        def ack(t: float) -> None:
+            try:
+                self.target.acknowledge(alarm_id)
+            except ValueError:  # the alarm was removed from the configuration meanwhile
+                self._message("edit.not_accepted", t)
+                return
+            self._message("alarms.acknowledged", t)
+
+        if self.target.config.security.ack_password:
+            self._with_password(now, ack)
+        else:
+            ack(now)
+
     def _with_password(self, now: float, then: Callable[[float], None]) -> None:
         left = self.gate.locked_for(now)
         if left > 0:

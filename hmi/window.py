@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 from engine.config import MeterConfig
 from engine.snapshot import Snapshot
 from engine.sources.board.outputs import KyFollower
+from hmi.alarm_panel import ALARM_LISTS, AlarmPanel
 from hmi.bezel import MODEL, Bezel
 from hmi.bridge import MeterLink
 from hmi.keys import KeyInput
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.link.listeners.append(self._config_changed)
         # The Date and Time rows set the clock against the time the display shows.
         self.setup = SetupController(self.link, source_time=lambda: source_time(source.snapshot()))
+        self.alarm_panel = AlarmPanel()  # an alarm's details over the Alarms lists
         self._tr = translator(language)
         self._screens = screens
         self._clock = clock
@@ -183,12 +185,16 @@ class MainWindow(QMainWindow):
         self.setup.tick(now)
         if self.setup.active and self.navigator.view.screen_id != self.setup.screen_id:
             self.setup.close()  # the display left the list (inactivity): so does the editor
+        if self.alarm_panel.open and self.navigator.view.screen_id != self.alarm_panel.screen_id:
+            self.alarm_panel.close()
         self.render(snapshot)
 
     def render(self, snapshot: Snapshot) -> None:
         """Draw the navigator's current screen into ``image`` and show it on the TFT."""
         view = self.navigator.view
         screen = self._screens(view.screen_id)
+        if self.alarm_panel.open and view.screen_id == self.alarm_panel.screen_id:
+            screen = self.alarm_panel.screen()
         if self.setup.overlay is not None:
             screen = EditingScreen(screen, self.setup.overlay)
         # The padlock follows the lock LED's model, so the icon and the LED cannot disagree.
@@ -254,6 +260,15 @@ class MainWindow(QMainWindow):
                 return
         elif view.screen_id.startswith("setup."):
             self.setup.touch(now)  # every key in Setup keeps the password valid
+        elif self.alarm_panel.open and view.backlight:
+            self._navigation_touch(now)
+            action = self.alarm_panel.action(key, snapshot)
+            if action in ("ack", "ack_all"):
+                alarm_id = self.alarm_panel.alarm_id if action == "ack" else None
+                self.setup.acknowledge(view.screen_id, alarm_id, now)
+            if action != "home":
+                self.render(snapshot)
+                return
         if self.navigator.press(key, snapshot, now):
             self._carry_out(snapshot, now)
             self.render(snapshot)
@@ -265,6 +280,10 @@ class MainWindow(QMainWindow):
             self.set_language(LANGUAGES[view.selection])
         elif view.pending_action == "select" and view.screen_id == "setup.resets":
             self.setup.reset(view.screen_id, RESETS[view.selection], now)
+        elif view.pending_action == "select" and view.screen_id in ALARM_LISTS:
+            record = self._screens(view.screen_id).record(snapshot, view.selection)
+            if record is not None:
+                self.alarm_panel.show(view.screen_id, record)
         elif view.pending_action == "edit":
             setting = getattr(self._screens(view.screen_id), "setting", None)
             if setting is not None:
@@ -322,6 +341,7 @@ class MainWindow(QMainWindow):
         self.link.power_cycle()
         self.leds.lock.power_cycle()
         self.setup.close()
+        self.alarm_panel.close()
         self.setup.gate.close()
         self.navigator = Navigator(self._screens, self.config.display, now=self._clock())
         self.render(self._source.snapshot())

@@ -34,6 +34,7 @@ ACTIONS = (
     "back",  # up one level
     "more",  # next page of this screen
     "ack",  # acknowledge the selected alarm (alarm screens)
+    "ack_all",  # acknowledge every alarm (alarm screens)
     "edit",  # edit the highlighted setting (setup screens)
     "cancel",  # leave an editor without saving
 )

@@ -1,9 +1,8 @@
-"""List screens: the menu list, the active alarm and alarm history lists, the event log.
+"""The menu list (the alarm lists: ``screens.alarm_lists``; the event log: ``screens.events``).
 
 The menu screen draws whatever menu the navigation has open: ``ctx.title_key`` is its title,
 ``ctx.items`` the catalogue keys of its entries and ``ctx.selection`` the highlighted one;
-entries that open a sub-menu carry a ► chevron. The alarm and event lists have no alarm engine
-or event log to read yet, so they show their empty-state message.
+entries that open a sub-menu carry a ► chevron.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from PySide6.QtGui import QPainter
 
 from engine.snapshot import Snapshot
 from screens.base import LIST_KEYS, Context, DataScreen, SoftKey
-from screens.canvas import BODY, draw_chrome, draw_message
+from screens.canvas import BODY, draw_chrome
 from screens.menu import ROOT, Menu
 from screens.widgets import ListRow, draw_list
 
@@ -51,21 +50,4 @@ class MenuScreen(DataScreen):
         draw_list(painter, BODY, self.rows(ctx), ctx.selection)
 
 
-class EmptyListScreen(DataScreen):
-    """A list with nothing to show yet: its centred empty-state message."""
-
-    def __init__(self, id: str, title_key: str, empty_key: str) -> None:
-        self.id = id
-        self.title_key = title_key
-        self.empty_key = empty_key
-
-    def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:
-        draw_chrome(painter, ctx.tr(self.title_key), ctx, self.softkeys(snapshot, ctx))
-        draw_message(painter, ctx.tr(self.empty_key))
-
-
-SCREENS = (
-    MenuScreen(),
-    EmptyListScreen("alarms.active", "screen.alarms.active.title", "lists.no_active_alarms"),
-    EmptyListScreen("alarms.history", "screen.alarms.history.title", "lists.no_alarm_history"),
-)
+SCREENS = (MenuScreen(),)

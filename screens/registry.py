@@ -10,7 +10,8 @@ from screens.base import Screen
 
 #: The modules that define screens (``SCREENS`` in each).
 MODULES = (
-    "screens.lists",  # the menu list, alarm lists
+    "screens.lists",  # the menu list
+    "screens.alarm_lists",  # active alarms, alarm history
     "screens.events",  # the event log
     "screens.readings",  # basic reading, power
     "screens.energy_demand",  # energy registers, demand

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.alarms.config import alarm_set, alarm_setting
+from engine.alarms.defaults import BASIC_ALARMS
 from engine.config import CHANNELS, MeterConfig
+from engine.quantities import QUANTITIES
 from engine.snapshot import Snapshot
 from i18n import LANGUAGES
 from screens.base import LIST_KEYS, Context, SoftKey, Translate
@@ -20,11 +23,7 @@ from screens.formats import format_date, format_time
 from screens.info import Items, ParameterList, _on_off, number
 
 #: The standard (setpoint and disturbance) alarms listed on Alarm Setup.
-STANDARD_ALARMS = (
-    "over_voltage", "under_voltage", "voltage_unbalance", "over_current", "over_current_n",
-    "current_unbalance", "phase_loss", "over_frequency", "under_frequency", "over_kw_demand",
-    "over_thd_v", "over_thd_i", "leading_pf", "sag", "swell",
-)  # fmt: skip
+STANDARD_ALARMS = BASIC_ALARMS
 RESETS = ("energy", "peak_demand", "minmax", "logs", "disturbance", "master")
 #: The Test Mode list's row edits this (the meter's state, not a configuration setting).
 TEST_MODE = "test_mode"
@@ -91,6 +90,8 @@ def setting_value(config: MeterConfig, key: str) -> Any:
     parts = key.split(".")
     if parts[:2] == ["meter", "channels"]:
         return getattr(config.channels[parts[2]], parts[3])
+    if parts[0] == "alarms":
+        return alarm_setting(config, key)
     if key == "meter.demand_current":
         return config.tdd_current
     section, name = key.rsplit(".", 1)
@@ -104,6 +105,8 @@ def choice_text(key: str, value: Any, tr: Translate) -> str:
         if key.endswith(".inverted"):
             return tr("edit.polarity.inverted" if value else "edit.polarity.normal")
         return _on_off(tr, value)
+    if key.startswith("alarms.") and key.endswith(".priority"):
+        return tr(f"alarms.priority.{value}")
     pattern = _CHOICES.get(key)
     if pattern is not None:
         return tr(pattern.format({**_PF, **_PULSE_SOURCES}.get(value, value)))
@@ -190,8 +193,29 @@ pulsing_rows = _simple(
 )
 
 
+#: Indent of an alarm's limit and priority rows under its name.
+_SUB = "    "
+
+
 def alarm_rows(snapshot: Snapshot, ctx: Context) -> Rows:
-    return [(ctx.tr(f"info.alarm.{a}"), ctx.tr("info.disabled"), None) for a in STANDARD_ALARMS]
+    """For each basic alarm present: its name with on/off, its limit (setpoint alarms: the
+    pickup threshold in the unit of its quantity) and its priority."""
+    tr, rows = ctx.tr, []
+    by_id = {d.id: d for d in alarm_set(ctx.config)}
+    for aid in STANDARD_ALARMS:
+        d = by_id.get(aid)
+        if d is None:
+            continue
+        rows.append((tr(f"info.alarm.{aid}"), _on_off(tr, d.enabled), f"alarms.{aid}.enabled"))
+        if d.kind == "setpoint":
+            q = QUANTITIES.get(d.quantities[0])
+            unit = f" {tr(f'unit.{q.unit}')}" if q is not None and q.unit else ""
+            decimals = q.resolution if q is not None else 1
+            limit = f"{d.pickup:.{min(decimals, 2)}f}{unit}"
+            rows.append((_SUB + tr("info.alarm.limit"), limit, f"alarms.{aid}.pickup"))
+        rows.append((_SUB + tr("info.alarm.priority"), tr(f"alarms.priority.{d.priority}"),
+                     f"alarms.{aid}.priority"))  # fmt: skip
+    return rows
 
 
 def datetime_rows(snapshot: Snapshot, ctx: Context) -> Rows:
@@ -241,6 +265,7 @@ def password_rows(snapshot: Snapshot, ctx: Context) -> Rows:
         _row(ctx, "edit.lockout_attempts", "security.lockout_attempts"),
         _row(ctx, "edit.lockout_minutes", "security.lockout_minutes"),
         _row(ctx, "edit.password_timeout", "security.password_timeout_minutes"),
+        _row(ctx, "edit.ack_password", "security.ack_password"),
     ]
 
 
@@ -285,7 +310,7 @@ class SetupList(ParameterList):
 SCREENS = (
     SetupList("setup.meter", "info.title.meter", meter_rows),
     SetupList("setup.comms", "info.title.comms", comms_rows),
-    SetupList("setup.alarms", "info.title.alarms", alarm_rows, LIST_KEYS),
+    SetupList("setup.alarms", "info.title.alarms", alarm_rows),
     SetupList("setup.datetime", "info.title.datetime", datetime_rows),
     SetupList("setup.clock", "info.title.clock", clock_rows),
     SetupList("setup.display", "info.title.display", display_rows),

@@ -9,6 +9,7 @@ from types import MappingProxyType
 import pytest
 
 import engine.config_file as config_file
+from engine.alarms.definitions import AlarmDefinition
 from engine.config import (
     CHANNELS,
     RULES,
@@ -65,7 +66,7 @@ OTHER = MeterConfig(
         "10.1.2.3", "255.255.0.0", "10.1.0.1", True, "DNP 3.00", 9600, 247, "8E1", True, False, 5020
     ),
     clock=ClockSettings(330, 60, "line", "irig-b", "local", -3600),
-    security=SecuritySettings("20250101", 10, 60, 1),
+    security=SecuritySettings("20250101", 10, 60, 1, True),
     revenue_lock=RevenueLock(switch=True, active=True),
     board=BoardCalibration(
         **{
@@ -75,6 +76,26 @@ OTHER = MeterConfig(
         }
     ),
     power_quality=PowerQualitySettings(240.0, 85.0, 115.0, 5.0, 1.0, 5.0, 4.0, 40.0, 1999, "ASCII"),
+    alarms=(
+        AlarmDefinition(
+            "ov",
+            quantities=("V_A", "V_B"),
+            pickup=250.0,
+            dropout=245.0,
+            pickup_delay=0.5,
+            speed="high",
+            actions=("relay1", "capture"),
+        ),
+        AlarmDefinition("door", kind="digital", input=3, state=False, priority="low"),
+        AlarmDefinition(
+            "both",
+            kind="boolean",
+            operator="and",
+            inputs=("ov", "door"),
+            label="Door open in overvoltage",
+            priority="high",
+        ),
+    ),
 )
 
 

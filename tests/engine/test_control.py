@@ -14,7 +14,7 @@ from signals import START, Channel, System
 
 from engine.config import MeterConfig
 from engine.control import MAX_EVENTS, RevenueLocked, setting_name
-from engine.meter import Meter
+from engine.meter import Meter as _Meter
 from engine.metering import DemandSettings
 from engine.quantities import QUANTITIES
 
@@ -22,6 +22,12 @@ FS = 64 * 50  # [Hz]
 BLOCK = 0.1  # [s] five whole cycles at 50 Hz: stitched blocks stay phase-continuous
 WINDOW = 0.2  # [s] ten cycles at 50 Hz (IEC 61000-4-30 §4.4)
 ANGLE = -30.0  # [deg] current lags voltage: P = 3·V·I·cos 30°, Q = 3·V·I·sin 30° (inductive)
+
+
+def Meter(config: MeterConfig | None = None, **kw) -> _Meter:
+    """A meter without alarms: these tests count the control's own events (the alarm events
+    are tested in tests/engine/alarms)."""
+    return _Meter(replace(config or MeterConfig(), alarms=()), **kw)
 
 
 def three_phase(volts: float = 230.0, amps: float = 5.0) -> System:
@@ -98,7 +104,7 @@ def test_invalid_settings_are_refused_in_the_callers_thread_and_nothing_is_queue
     with pytest.raises(TypeError):
         meter.reconfigure({"ct_primary": 200.0})  # type: ignore[arg-type]
     Feeder(meter).feed(0.5)
-    assert meter.config == MeterConfig()
+    assert meter.config == MeterConfig(alarms=())
     assert list(meter.events) == []
 
 

@@ -150,8 +150,8 @@ def test_every_row_names_a_setting_its_editor_can_edit(qapp, config):
 def test_editable_lists_show_the_edit_key():
     ctx = Context(tr=translator("en"))
     editable = {s.id for s in setup_lists.SCREENS if s.softkeys(SNAP, ctx) == EDIT_KEYS}
-    assert {"setup.meter", "setup.comms", "setup.display", "setup.test"} <= editable
-    assert not editable & {"setup.language", "setup.resets", "setup.alarms"}  # ✓ chooses there
+    assert {"setup.meter", "setup.comms", "setup.display", "setup.test", "setup.alarms"} <= editable
+    assert not editable & {"setup.language", "setup.resets"}  # ✓ chooses there
 
 
 def test_the_test_mode_list_follows_the_snapshot():

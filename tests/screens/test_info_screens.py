@@ -190,7 +190,16 @@ def test_datetime_demand_pulsing_alarms_resets():
     )  # fmt: skip
     pulsing = replace(ctx, config=replace(ctx.config, pulse_kt=1.8))
     assert items("setup.pulsing", pulsing)["Kt"] == "1.8 Wh/pulse"
-    assert set(items("setup.alarms", ctx).values()) == {"Disabled"}
+    alarms = items("setup.alarms", ctx)  # the default set: 253 V is 110 % of 230 V
+    assert (alarms["Over Voltage"], alarms["Over Current"]) == ("On", "Off")
+    from screens.setup_lists import alarm_rows
+
+    rows = alarm_rows(Snapshot(WHEN), ctx)
+    assert rows[:3] == [
+        ("Over Voltage", "On", "alarms.over_voltage.enabled"),
+        ("    Limit", "253.0 V", "alarms.over_voltage.pickup"),
+        ("    Priority", "Medium", "alarms.over_voltage.priority"),
+    ]
     assert set(items("setup.resets", ctx).values()) == {""}
     locked = Context(tr=tr, status=Status(locked=True))
     assert set(items("setup.resets", locked).values()) == {"Locked"}

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from engine.snapshot import Snapshot
 from i18n import catalogue, tr
+from screens.alarm_lists import SCREENS as ALARM_SCREENS
 from screens.base import LIST_KEYS, Context, Status
 from screens.canvas import BODY, HEIGHT, PALETTE, WIDTH
 from screens.lists import SCREENS, submenu_keys
@@ -17,7 +18,7 @@ from screens.widgets import LIST
 
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 EMPTY = Snapshot(time=WHEN)
-BY_ID = {s.id: s for s in SCREENS}
+BY_ID = {s.id: s for s in (*SCREENS, *ALARM_SCREENS)}
 MAIN = tuple(e.label_key for e in ROOT.entries)
 
 
