@@ -62,6 +62,8 @@ LAYOUT_SETTINGS = frozenset({"wiring", "nominal_frequency"})
 EVENT_KINDS = (
     "config", "reset", "test_mode", "revenue_lock", "capture", "alarm", "relay", "snapshot",
 )  # fmt: skip
+#: Who holds a relay switched on by hand (``engine.alarms.outputs.RelayOutputs``).
+MANUAL = "manual"
 #: How many engine events ``Meter.events`` keeps.
 MAX_EVENTS = 1000
 
@@ -121,7 +123,15 @@ class Acknowledge:
     alarm_id: str | None
 
 
-Command = Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform | Acknowledge
+@dataclass(frozen=True)
+class ForceRelay:
+    relay: int
+    on: bool
+
+
+Command = (
+    Reconfigure | Reset | SetTestMode | SetRevenueLock | CaptureWaveform | Acknowledge | ForceRelay
+)
 
 
 # -- configuration differences -------------------------------------------------------------------
@@ -265,6 +275,17 @@ class MeterControl:
                 raise ValueError(f"acknowledge: no alarm with id {alarm_id!r}")
             self._pending.append(Acknowledge(alarm_id))
 
+    def force_relay(self, relay: int, on: bool) -> None:
+        """Queue switching relay output ``relay`` (1-based) on or off by hand (the panel's
+        Outputs screen); it stays so until switched back, whatever the alarms do, and an
+        alarm holding it keeps it on. ``ValueError`` for a relay the meter does not have."""
+        from engine.alarms.outputs import RELAYS
+
+        if relay not in range(1, RELAYS + 1):
+            raise ValueError(f"relay: must be 1 to {RELAYS}, got {relay!r}")
+        with self._lock:
+            self._pending.append(ForceRelay(relay, bool(on)))
+
     def set_revenue_lock(self, active: bool) -> None:
         """The lock is in force for requests at once; its event and, when locking, the end of
         test mode follow at the next block, after the requests queued before it."""
@@ -293,6 +314,12 @@ class MeterControl:
                 self._apply_test_mode(meter, cmd.on, time)
             elif isinstance(cmd, CaptureWaveform):
                 self._apply_capture(meter, time)
+            elif isinstance(cmd, ForceRelay):
+                outputs = meter.alarm_state.outputs
+                before = outputs.state(cmd.relay)
+                outputs.hold(cmd.relay, MANUAL, cmd.on)
+                states = [("off", "on")[x] for x in (before, outputs.state(cmd.relay))]
+                self._record(time, "relay", f"relay{cmd.relay}", *states)
             elif isinstance(cmd, Acknowledge):
                 try:
                     meter.alarm_state.acknowledge(meter, cmd.alarm_id, time)

@@ -164,6 +164,10 @@ class Meter:
         """Acknowledge alarm ``alarm_id`` (None: all) at the start of the next block."""
         self._control.acknowledge(alarm_id)
 
+    def force_relay(self, relay: int, on: bool) -> None:
+        """Switch relay ``relay`` (1-based) on or off by hand at the next block."""
+        self._control.force_relay(relay, on)
+
     @property
     def outputs(self) -> RelayOutputs:
         """The relay outputs as the alarms drive them (``bits`` for a board)."""

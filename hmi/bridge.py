@@ -185,6 +185,11 @@ class MeterLink:
         if self.meter is not None:
             self.meter.acknowledge(alarm_id)
 
+    def force_relay(self, relay: int, on: bool) -> None:
+        """Switch a relay output by hand (nothing to do without a meter)."""
+        if self.meter is not None:
+            self.meter.force_relay(relay, on)
+
     def set_test_mode(self, on: bool) -> None:
         """Enter or leave test mode; ``RevenueLocked`` to enter while locked."""
         if self.meter is not None:

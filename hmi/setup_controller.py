@@ -195,6 +195,16 @@ class SetupController:
 
         self._with_password(now, confirm)
 
+    def force_relay(self, screen_id: str, relay: int, on: bool, now: float) -> None:
+        """✓ on a relay of the Outputs screen: the password first, then the relay switches."""
+        self.screen_id = screen_id
+
+        def switch(t: float) -> None:
+            self.target.force_relay(relay, on)
+            self._message("info.outputs.switched", t)
+
+        self._with_password(now, switch)
+
     def acknowledge(self, screen_id: str, alarm_id: str | None, now: float) -> None:
         """ACK (``alarm_id``) or ALL (None) on an alarm's details: the password first when
         Password Setup asks for it to acknowledge, then "Acknowledged"."""

@@ -280,6 +280,10 @@ class MainWindow(QMainWindow):
             self.set_language(LANGUAGES[view.selection])
         elif view.pending_action == "select" and view.screen_id == "setup.resets":
             self.setup.reset(view.screen_id, RESETS[view.selection], now)
+        elif view.pending_action == "select" and view.screen_id == "io.outputs":
+            relay = view.selection + 1
+            on = relay <= len(snapshot.relays) and snapshot.relays[relay - 1]
+            self.setup.force_relay(view.screen_id, relay, not on, now)
         elif view.pending_action == "select" and view.screen_id in ALARM_LISTS:
             record = self._screens(view.screen_id).record(snapshot, view.selection)
             if record is not None:

@@ -145,14 +145,28 @@ class DigitalInputsScreen(DataScreen):
 
 
 class OutputsScreen(DataScreen):
-    """The KY pulse output of the base and the relays of a digital option module."""
+    """The KY pulse output of the base and the two relays: on while an alarm with a relay
+    action holds them, or switched by hand here (▲/▼ pick a relay, ✓ switches it, with the
+    password)."""
 
     id = "io.outputs"
     title_key = "info.title.outputs"
 
+    def softkeys(self, snapshot: Snapshot, ctx: Context) -> tuple[SoftKey, ...]:
+        return LIST_KEYS
+
+    def item_count(self, snapshot: Snapshot, ctx: Context) -> int:
+        return 2  # the relays
+
     def rows(self, snapshot: Snapshot, ctx: Context) -> list[list[str]]:
         tr = ctx.tr
-        relays = [[f"{tr('info.outputs.relay')} {n}", MISSING] for n in (1, 2)]
+        relays = []
+        for n in (1, 2):
+            state = MISSING
+            if n <= len(snapshot.relays):
+                state = _on_off(tr, snapshot.relays[n - 1])
+            mark = "► " if ctx.selection == n - 1 else ""
+            relays.append([f"{mark}{tr('info.outputs.relay')} {n}", state])
         return [[tr("info.outputs.ky"), MISSING], *relays]
 
     def render(self, painter: QPainter, snapshot: Snapshot, ctx: Context) -> None:

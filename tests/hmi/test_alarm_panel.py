@@ -143,3 +143,24 @@ def test_an_alarm_relay_action_switches_a_board_relay(qtbot):
     with qtbot.waitSignal(bridge.finished, timeout=10_000):
         bridge.start()
     assert board.sent == [0b10, 0]
+
+
+def test_a_relay_is_switched_by_hand_from_the_outputs_screen(qtbot, tmp_path, asked):
+    """Inputs/Outputs > Digital Outputs: ▼ to relay 2, ✓, the password, and relay 2 is on;
+    ✓ again switches it off. Each switching is an event (off -> on, on -> off)."""
+    window, bridge, _ = open_window(qtbot, MeterConfig(alarms=()), tmp_path / "c.toml")
+    press = keys(window)
+    press("home", *["down"] * 7, "select", "down")  # Inputs/Outputs, then Digital Outputs
+    assert window.navigator.view.screen_id == "io.outputs"
+    assert bridge.snapshot().relays == (False, False)
+    press("down", "select")  # relay 2
+    assert "edit.password" in shown(asked, window)
+    press("soft3")  # ✓ the default password 0
+    assert "info.outputs.switched" in shown(asked, window)
+    bridge.advance(0.2)
+    assert bridge.snapshot().relays == (False, True)
+    press("soft4", "select")  # close the message; ✓ relay 2 again (the password still open)
+    bridge.advance(0.2)
+    assert bridge.snapshot().relays == (False, False)
+    relay_events = [(e.what, e.old, e.new) for e in bridge.meter.events if e.kind == "relay"]
+    assert relay_events == [("relay2", "off", "on"), ("relay2", "on", "off")]
