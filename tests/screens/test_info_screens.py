@@ -98,8 +98,11 @@ def test_no_digital_inputs_gives_a_message(qapp):
 
 def test_outputs_and_analog(qapp):
     rows = BY_ID["io.outputs"].rows(snap(), Context(tr=tr))
-    assert [r[0] for r in rows] == ["KY pulse (D1)", "Relay 1", "Relay 2"]
-    assert {r[1] for r in rows} == {MISSING}
+    assert [r[0] for r in rows] == ["KY pulse (D1)", "► Relay 1", "Relay 2"]  # 1 highlighted
+    assert {r[1] for r in rows} == {MISSING}  # no relay state published
+    lit = replace(snap(), relays=(False, True))
+    rows = BY_ID["io.outputs"].rows(lit, Context(tr=tr, selection=1))
+    assert rows[1:] == [["Relay 1", "Off"], ["► Relay 2", "On"]]
     used = Recording()
     render(BY_ID["io.analog"], snap(), Context(tr=used))
     assert "info.analog.none" in used.keys
