@@ -88,6 +88,7 @@ class AlarmEngine:
         self._order: tuple[AlarmDefinition, ...] = ()
         self._by_id: dict[str, AlarmDefinition] = {}
         self._started = False
+        self._stacks: dict[tuple, np.ndarray] = {}  # a block's rows by quantities (shared)
         self.configure(tuple(definitions), None)
 
     @property
@@ -127,6 +128,7 @@ class AlarmEngine:
 
     def step(self, x: AlarmInputs) -> list[Change]:
         """Evaluate every enabled alarm on one block; the changes in time order."""
+        self._stacks = {}
         changes: list[Change] = []
         moved: dict[str, list[Transition]] = {}
         before: dict[str, bool] = {}
@@ -192,7 +194,10 @@ class AlarmEngine:
                 times = np.array([x.end])
         if not rows or len(times) == 0:
             return None, None
-        stack = np.vstack(rows)
+        key = (d.speed, d.quantities)
+        stack = self._stacks.get(key)
+        if stack is None:  # over- and under-voltage alarms read the same rows
+            stack = self._stacks[key] = np.vstack(rows)
         with np.errstate(all="ignore"):
             nan = np.isnan(stack).all(axis=0)
             filled = np.where(np.isnan(stack), -np.inf if d.direction == "over" else np.inf, stack)

@@ -128,12 +128,13 @@ class MeterAlarms:
             monitor, ended = pq.monitor, pq_ended or []
         else:
             if self._monitor is None or self._monitor_layout is not result.layout:
-                from engine.pq import EventSettings, VoltageEventMonitor
+                from engine.pq import VoltageEventMonitor
+                from engine.pq.settings import event_settings
 
-                cfg = meter.config
+                # The configured thresholds; no RVC detection (no alarm reads it).
                 self._monitor = VoltageEventMonitor.for_plan(
-                    result.layout.plan, EventSettings(declared_voltage=cfg.nominal_voltage),
-                    nominal_frequency=cfg.nominal_frequency,
+                    result.layout.plan, event_settings(meter.config), rvc=None,
+                    nominal_frequency=meter.config.nominal_frequency,
                 )  # fmt: skip
                 self._monitor_layout = result.layout
             monitor = self._monitor
