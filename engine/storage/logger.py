@@ -176,6 +176,10 @@ class MeterLogger:
             win = result.windows[:, lcols]
             for k, end in enumerate(result.window_end):
                 rows.extend(rs.add(to_ms(end), wcols, win[k]))
+        if rs.half and len(result.half_cycle_time):
+            names = [f"{q[:1]}_HALF_{q[2:]}" for q, _ in result.layout.plan.rms]
+            times = result.half_cycle_time.astype("datetime64[ms]").astype(np.int64)
+            rows.extend(rs.add_half_cycles(times, dict(zip(names, result.half_cycle, strict=True))))
         if len(scols):
             get = snapshot.values.get
             vals = np.fromiter((get(q, np.nan) for q in sids), float, len(sids))

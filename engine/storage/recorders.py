@@ -6,8 +6,11 @@ percentages, arithmetic mean otherwise), ``"V_A:min"``, ``"V_A:max"``, ``"V_A:la
 at the interval's end; the default for registers: energy ``E_…``, demand ``D_…``, counters).
 Angles and PF are averaged arithmetically (no circular mean, no mean P / mean S here).
 
-Intervals are whole milliseconds that divide a day, from 100 ms up (1 s, 1 min, 10 min, 15 min,
-1 h, 1 d …), aligned to the UTC clock: the interval ending at ``E`` covers ``(E - interval, E]``
+Interval 0 is the half-cycle recorder: every Urms(1/2) value (``V_HALF_A`` … ``I_HALF_C``,
+IEC 61000-4-30 §5.4.2.1) as it comes, one row per half cycle stamped with its time (100 or 120
+rows a second, for the voltage and current of a disturbance). Other intervals are whole
+milliseconds that divide a day, from 100 ms up (1 s, 1 min, 10 min, 15 min, 1 h, 1 d …),
+aligned to the UTC clock: the interval ending at ``E`` covers ``(E - interval, E]``
 and its row is stamped ``E``. A value counts in the interval in which it is complete: a
 10/12-cycle value by its window's end, a snapshot-only value (energy, demand, flicker, counters)
 by the snapshot's time (the end of its block). A row is ``partial`` when logging began (or
@@ -41,6 +44,9 @@ MAX_CHANNELS = 16
 STATS = ("avg", "min", "max", "last")
 #: [ms] shortest interval (one 0.1-s block of the live engine).
 MIN_INTERVAL_MS = 100
+#: The interval of a half-cycle recorder, and the ids it may log.
+HALF_CYCLE = 0.0
+HALF_PREFIXES = ("V_HALF_", "I_HALF_")
 _DAY_MS = 86_400_000
 # Rows of the per-interval statistics matrix.
 _MEAN, _RMS, _MIN, _MAX, _LAST = range(5)
@@ -122,9 +128,17 @@ def validate_recorder(r: RecorderDef) -> RecorderDef:
     for ch in r.channels:
         parse_channel(ch)
     ms = r.interval_ms
-    if not (math.isfinite(r.interval) and ms >= MIN_INTERVAL_MS and _DAY_MS % ms == 0):
+    if r.interval == HALF_CYCLE:
+        other = [c for c in r.channels if not parse_channel(c)[0].startswith(HALF_PREFIXES)]
+        if other:
+            raise InputError(
+                f"recorder {r.name}: a half-cycle recorder (interval 0) logs Urms(1/2) values"
+                f" (V_HALF_A … I_HALF_C), not {', '.join(other)}"
+            )
+    elif not (math.isfinite(r.interval) and ms >= MIN_INTERVAL_MS and _DAY_MS % ms == 0):
         raise InputError(
             f"recorder {r.name}: interval {r.interval!r} s must divide a day, >= 0.1 s"
+            " (or 0: every half cycle)"
         )
     t = r.trigger
     if t is not None:
@@ -232,8 +246,13 @@ class RecorderSet:
     def __init__(self, recorders: Sequence[tuple[int, RecorderDef]]) -> None:
         ids: dict[str, int] = {}
         parsed = []
+        #: half-cycle recorders (rows written per Urms(1/2) value): (record, its ids)
+        self.half: list[tuple[_Rec, list[str]]] = []
         for rec_id, r in recorders:
             chans = [parse_channel(c) for c in r.channels]
+            if r.interval == HALF_CYCLE:
+                self.half.append((_Rec(rec_id, r, np.empty(0, np.intp)), [q for q, _ in chans]))
+                continue
             for q, _ in chans:
                 ids.setdefault(q, len(ids))
             parsed.append((rec_id, r, chans))
@@ -257,6 +276,7 @@ class RecorderSet:
         for g in self.groups:
             g.clear(n)
         self._triggered = [rec for rec in self._recs if rec.definition.trigger is not None]
+        self._triggered += [rec for rec, _ in self.half if rec.definition.trigger is not None]
         self.covered_from: int | None = None  # [ms] logging (re)started here
 
     # -- input -----------------------------------------------------------------------------
@@ -284,6 +304,24 @@ class RecorderSet:
             acc[4, cols] = np.fmax(acc[4, cols], values)
             acc[5, cols] = np.where(finite, values, acc[5, cols])
             g.n += 1
+        return rows
+
+    def add_half_cycles(self, times_ms: np.ndarray, values: Mapping[str, np.ndarray]) -> list[Row]:
+        """Urms(1/2) values at ``times_ms`` [ms] by id (``V_HALF_A`` …): the rows of the
+        half-cycle recorders, one per value (a triggered one only within its span)."""
+        rows: list[Row] = []
+        for rec, qids in self.half:
+            cols = [values.get(q) for q in qids]
+            if all(c is None for c in cols):
+                continue
+            nan = np.full(len(times_ms), math.nan)
+            table = np.stack([nan if c is None else c for c in cols], axis=1).tolist()
+            for t, row in zip(times_ms.tolist(), table, strict=True):
+                if rec.definition.trigger is not None and not (
+                    rec.active_from is not None and rec.active_from <= t <= rec.active_to
+                ):
+                    continue
+                rows.append((rec.rec_id, t, 1, 0, *row))
         return rows
 
     def check_triggers(self, t_ms: int, values: Mapping[str, float]) -> list[str]:

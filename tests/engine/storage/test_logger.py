@@ -159,3 +159,26 @@ def test_logs_reset_clears_the_recorder_rows_not_the_events(tmp_path):
     ends = [t for t, _, _ in iter_samples(db.conn, find_recorder(db.conn, "one_s"))]
     assert ends == [T0 + timedelta(seconds=k) for k in (6, 7)]
     assert [e.what for e in query_events(db.conn, kinds=["reset"])] == ["logs"]
+
+
+def test_half_cycle_recorder_logs_every_urms_half_value(tmp_path):
+    """Interval 0: a row per half cycle (50 Hz: every 10 ms), each the Urms(1/2) value."""
+    half = RecorderDef("half", ("V_HALF_A", "I_HALF_B"), 0.0)
+    run(tmp_path, 2.0, recorders=(half,))
+    db = Database.in_dir(tmp_path)
+    rows = list(iter_samples(db.conn, find_recorder(db.conn, "half")))
+    times = np.array([to_ms(t) for t, _, _ in rows])
+    assert 190 <= len(rows) <= 200  # 2 s, less the first cycle before the first value
+    assert np.all(np.abs(np.diff(times) - 10) <= 1)  # 10 ms apart (stored to the ms)
+    volts = np.array([v[0] for _, _, v in rows])
+    amps = np.array([v[1] for _, _, v in rows])
+    # Within the Class A ±0.1 % of Udin from the first half cycle on (the clock settling).
+    assert volts == pytest.approx(VOLTS, rel=1e-3) and amps == pytest.approx(10.0, rel=1e-3)
+
+
+def test_half_cycle_recorders_take_only_urms_half_values():
+    from engine.errors import InputError
+    from engine.storage.recorders import validate_recorders
+
+    with pytest.raises(InputError, match="half-cycle recorder"):
+        validate_recorders([RecorderDef("bad", ("V_A",), 0.0)])
