@@ -4,6 +4,7 @@ CSV (docs/storage.md).
     ion7400-hmi events export [--csv FILE] [--data-dir DIR]
     ion7400-hmi logs list [--data-dir DIR]
     ion7400-hmi logs export RECORDER [--csv FILE] [--data-dir DIR]
+    ion7400-hmi logs trend RECORDER CHANNEL [--data-dir DIR]
 
 Times are ISO 8601 UTC to the millisecond; values are in the unit of their quantity id, empty
 where nothing was measured. Without ``--csv`` the CSV goes to stdout. The database is only
@@ -103,6 +104,37 @@ def cmd_logs_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_logs_trend(args: argparse.Namespace) -> int:
+    """Hourly (last 24 h), daily (last month), weekly and monthly statistics of one channel,
+    and its forecast for the next 4 hours and 4 days (engine.storage.trend)."""
+    from datetime import UTC, datetime
+
+    from engine.storage.trend import channel_history, forecast_days, forecast_hours, period_stats
+
+    with _database(args) as conn:
+        try:
+            times, values = channel_history(conn, args.recorder, args.channel)
+        except KeyError as exc:
+            raise InputError(str(exc.args[0])) from None
+    if not len(times):
+        raise InputError(f"recorder {args.recorder} has no {args.channel} values yet")
+    now = datetime.now(UTC)
+    keep = {"hour": 24, "day": 31, "week": 8, "month": 12}
+    print(f"{args.recorder} {args.channel}: average, minimum, maximum, standard deviation")
+    for period, count in keep.items():
+        print(f"by {period} (the last {count}):")
+        for st in period_stats(times, values, period)[-count:]:
+            print(f"  {_iso(st.start)}  {st.average:12.6g} {st.minimum:12.6g} "
+                  f"{st.maximum:12.6g} {st.std:12.6g}")  # fmt: skip
+    for name, found in (("next 4 hours", forecast_hours(times, values, now)),
+                        ("next 4 days", forecast_days(times, values, now))):  # fmt: skip
+        print(f"forecast, {name} (average, minimum, maximum, from how many past periods):")
+        for f in found:
+            print(f"  {_iso(f.start)}  {f.average:12.6g} {f.minimum:12.6g} "
+                  f"{f.maximum:12.6g} {f.basis:4d}")  # fmt: skip
+    return 0
+
+
 def add_logs_parsers(sub) -> None:
     """``events`` and ``logs`` subcommands of the main parser."""
     ev = sub.add_parser("events", help="the event log").add_subparsers(
@@ -123,3 +155,8 @@ def add_logs_parsers(sub) -> None:
     le.add_argument("--csv", metavar="FILE", help="write here instead of stdout")
     le.add_argument("--data-dir", help=DATA_DIR_HELP)
     le.set_defaults(func=cmd_logs_export)
+    lt = lg.add_parser("trend", help="a channel's statistics by hour/day/week/month, forecast")
+    lt.add_argument("recorder", metavar="RECORDER", help="a recorder name (see `logs list`)")
+    lt.add_argument("channel", metavar="CHANNEL", help="one of its channels, e.g. P_TOT")
+    lt.add_argument("--data-dir", help=DATA_DIR_HELP)
+    lt.set_defaults(func=cmd_logs_trend)

@@ -58,3 +58,35 @@ def test_bad_recorder_or_missing_database_is_one_line_and_status_2(data_dir, tmp
     assert err.count("\n") == 1 and "no recorder 'nope'" in err and "volts" in err
     assert main(["events", "export", "--data-dir", str(tmp_path / "empty")]) == 2
     assert "no database" in capsys.readouterr().err
+
+
+def test_logs_trend_prints_statistics_and_the_forecast(tmp_path, capsys):
+    """A 3-day history of P = 1000 W + 100 W × hour of day: the hourly averages and the
+    next hours' forecast follow the profile."""
+    from datetime import timedelta
+
+    from engine.storage.database import Database, to_ms
+    from engine.storage.recorder_store import insert_rows, sync_recorders
+    from engine.storage.recorders import DEFAULT_RECORDERS
+
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    db = Database.in_dir(tmp_path)
+    with db.transaction():
+        recs, _ = sync_recorders(db.conn, DEFAULT_RECORDERS, to_ms(now - timedelta(days=3)))
+        rid = next(i for i, d in recs if d.name == "trend")
+        t, rows = now - timedelta(days=3), []
+        while t < now:
+            t += timedelta(minutes=1)
+            rows.append((rid, to_ms(t), 60, 0, 1000.0 + 100.0 * t.hour, 230.0, 10.0, 50.0))
+        insert_rows(db.conn, rows)
+    db.close()
+    assert main(["logs", "trend", "trend", "P_TOT", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    forecast = lines[lines.index(next(x for x in lines if "next 4 hours" in x)) + 1 :][:4]
+    for line in forecast:
+        stamp, avg = line.split()[:2]
+        hour = datetime.fromisoformat(stamp.replace("Z", "+00:00")).hour
+        assert float(avg) == pytest.approx(1000.0 + 100.0 * hour, rel=0.01)
+    assert "by month" in out and "next 4 days" in out
+    assert main(["logs", "trend", "trend", "V_X", "--data-dir", str(tmp_path)]) == 2
