@@ -73,3 +73,30 @@ def test_bad_arguments_are_refused():
         harmonics.analyse(np.zeros(4), 2.0)
     with pytest.raises(ValueError, match="cycles"):
         harmonics.analyse(np.zeros(100), 0.5)
+
+
+@pytest.mark.parametrize("cycles", [9.9897, 10.07, 11.97, 12.03])
+def test_split_systems_give_the_full_systems_solution(cycles):
+    """The two half-size systems (tones off the bins) solve the same equations as the full
+    real system: same unknowns and residuals for any spectrum."""
+    m, n = 5120, 64
+    rng = np.random.default_rng(7)
+    spectrum = rng.standard_normal((1, 3, m // 2 + 1)) + 1j * rng.standard_normal(
+        (1, 3, m // 2 + 1)
+    )
+    spectrum[..., 0] = spectrum[..., 0].real  # bin 0 of a real signal
+    unknowns, residual, solved = harmonics._split_windows(spectrum, np.array([cycles]), n, m)
+    assert solved.all()
+    tones = np.arange(n) * cycles
+    bins, sin_k, cos_k, b_conj = harmonics._bin_terms(m, tuple(np.rint(tones).astype(int).tolist()))
+    measured = (spectrum[0][:, bins] * (b_conj / m)).T
+    full = harmonics._full_solve(bins, sin_k, cos_k, tones[1:], m, measured)
+    for a, b in zip(full, (unknowns[0], residual[0]), strict=True):
+        assert np.allclose(a, b, rtol=1e-9, atol=1e-9 * np.abs(a).max())
+
+
+def test_a_window_with_a_tone_on_a_bin_is_left_to_the_full_system():
+    m, n = 1280, 64
+    spectrum = np.ones((2, 1, m // 2 + 1), dtype=complex)
+    _, _, solved = harmonics._split_windows(spectrum, np.array([10.0, 10.07]), n, m)
+    assert solved.tolist() == [False, True]
