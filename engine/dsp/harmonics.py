@@ -267,10 +267,10 @@ def _split_windows(
     t_minus[~solved] = 1.0  # (those windows are solved by the caller)
     sk_cu = np.sin(np.pi * k / m)[:, :, None] * np.cos(np.pi * t / m)[:, None, :]
     ck_su = np.cos(np.pi * k / m)[:, :, None] * np.sin(np.pi * t / m)[:, None, :]
+    # inv+ ∓ inv- over one denominator: M·sin(π(k − t)/M)·sin(π(k + t)/M).
     with np.errstate(divide="ignore", invalid="ignore"):  # on-bin windows: not used
-        inv_plus = 1.0 / (m * (sk_cu - ck_su))
-        inv_minus = 1.0 / (m * (sk_cu + ck_su))
-    diff, summ = inv_plus - inv_minus, inv_plus + inv_minus  # (W, 3n, n - 1)
+        scale = (2.0 / m) / ((sk_cu - ck_su) * (sk_cu + ck_su))
+    diff, summ = ck_su * scale, sk_cu * scale  # (W, 3n, n - 1)
     a_re = np.empty((n_win, n, n))
     a_re[:, :, 0] = bins[:, :n] == 0  # the dc value shows in bin 0 only
     a_re[:, :, 1:] = diff[:, :n]
