@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 MAX_PENDING_ROWS = 200_000
 #: [ms] a step of signal time longer than this (and than 3 blocks) is a source loss.
 LOSS_MS = 1000
+#: The logger's own event kinds shown on the panel's Event Log as they happen.
+SHOWN_KINDS = ("power", "source", "clock")
 #: Events of earlier runs shown on the panel at start.
 EVENTS_PRELOADED = 100
 #: [ms] how often the Trend screen's series are read again from the database.
@@ -155,6 +157,13 @@ class MeterLogger:
             self.write_errors += 1
             log.exception("storage: logging a block failed")
 
+    def _show(self, rows: Sequence[EventRow]) -> None:
+        """The logger's own events (power cycle, source, clock) on the panel's Event Log too;
+        they go into the meter's list without counting as new engine events."""
+        self._meter.preload_events(
+            [EngineEvent(from_ms(r[0]), *r[1:]) for r in rows if r[1] in SHOWN_KINDS]
+        )
+
     def _on_block(self, result: BlockResult, snapshot: Snapshot) -> None:
         t = to_ms(snapshot.time)
         new_events = self._engine_events()
@@ -209,13 +218,16 @@ class MeterLogger:
     def _check_step(self, t: int) -> None:
         dt = t - self._last_t
         if dt < 0:  # the clock went back: rows up to the old time are not rewritten
-            self._events.append((t, "clock", "clock", from_ms(self._last_t).isoformat(),
-                                 from_ms(t).isoformat()))  # fmt: skip
+            step = (t, "clock", "clock", from_ms(self._last_t).isoformat(), from_ms(t).isoformat())
+            self._events.append(step)
+            self._show([step])
             self._recorders.restart_coverage(t)
         elif dt > max(LOSS_MS, 3 * self._block_ms):
             resumed = t - self._block_ms
-            self._events.append((self._last_t, "source", "loss", None, self.source or None))
-            self._events.append((resumed, "source", "connect", None, self.source or None))
+            lost = [(self._last_t, "source", "loss", None, self.source or None),
+                    (resumed, "source", "connect", None, self.source or None)]  # fmt: skip
+            self._events.extend(lost)
+            self._show(lost)
             self._recorders.restart_coverage(resumed)
         else:
             self._block_ms = max(dt, 1)
@@ -268,6 +280,7 @@ class MeterLogger:
             save_registers(conn, up, self._meter)
             append_events(conn, events)  # the power cycle is on record before any data
             self._last_rows = last_times(conn)
+        self._show(events)
         events.clear()
         self._started = True
         self._last_commit = up

@@ -182,3 +182,14 @@ def test_half_cycle_recorders_take_only_urms_half_values():
 
     with pytest.raises(InputError, match="half-cycle recorder"):
         validate_recorders([RecorderDef("bad", ("V_A",), 0.0)])
+
+
+def test_the_power_cycle_shows_on_the_panels_event_log(tmp_path):
+    """The logger's own events (power-up, source connect) reach the snapshot's event list,
+    and are logged once (not again as engine events)."""
+    meter, _ = run(tmp_path, 1.0)
+    shown = [(e.kind, e.what) for e in meter.snapshot.events]
+    assert ("power", "power_up") in shown and ("source", "connect") in shown
+    db = Database.in_dir(tmp_path)
+    logged = [e.what for e in query_events(db.conn, limit=100) if e.kind == "power"]
+    assert logged.count("power_up") == 1
