@@ -40,6 +40,7 @@ from engine.dsp.frequency import FrequencyState, ten_second_frequency
 from engine.dsp.integrate import window_means
 from engine.measure import Layout, instantaneous_rows, layout_for, measure_windows
 from engine.metering import DemandSet, EnergyRegisters, MinMaxTracker
+from engine.metering.windows import WindowMetering
 from engine.pq.live import LivePowerQuality
 from engine.runtime import limit_blas_threads, tune_allocator
 from engine.snapshot import Snapshot, Waveform
@@ -244,8 +245,9 @@ class Meter:
                 RESYNC_SECONDS * self._sample_rate,
             )
             self._freq_state = FrequencyState(tick=self._tick_after(block.first_index))
+            self._metering = WindowMetering(block.sample_rate, self._time_at, MINMAX_IDS)
         self._next_index = block.first_index + block.n_samples
-        self._find_sync_pulses(block)
+        self._metering.sync_pulses(block, self.config.demand_sync)
 
         x = self._inputs.append(block.n_samples)
         self._corrector.apply(block.voltage, block.current, out=x)
@@ -383,9 +385,6 @@ class Meter:
             n_rows = len(self._layout.plan.rms) + len(self._layout.plan.power)
             self._integrands = SampleBuffer(n_rows)
         self._buf_start = 0
-        self._metered_to = -np.inf  # [samples] end of the last window energy was counted for
-        self._sync_edges: list[int] = []  # demand sync pulses not yet metered [samples]
-        self._sync_level: bool | None = None  # the sync input's last state
         self._gap = False
         if getattr(self, "_corrector", None) is not None:
             self._corrector.reset()
@@ -421,53 +420,15 @@ class Meter:
 
     # -- metering and publishing -------------------------------------------------------------
 
-    def _find_sync_pulses(self, block: SampleBlock) -> None:
-        """Rising edges of the demand sync input (``config.demand_sync``), kept until metered."""
-        sync = self.config.demand_sync
-        if sync == "clock" or block.digital is None:
-            return
-        k = int(sync[2:]) - 1
-        levels = np.atleast_2d(block.digital)
-        if k >= levels.shape[0]:
-            return  # the source has no such input
-        level = levels[k].astype(bool)
-        before = np.concatenate([[level[0] if self._sync_level is None else self._sync_level],
-                                 level[:-1]])  # fmt: skip
-        rising = np.flatnonzero(level & ~before)
-        self._sync_edges += (block.first_index + rising).tolist()
-        self._sync_level = bool(level[-1])
-
     def _meter(self, rows: np.ndarray, starts, ends, window_end: list[datetime]) -> None:
-        idx = self._layout.index
-        cols = [idx[q] for q in ("P_TOT", "Q_TOT", "S_TOT", "I_AVG")]
-        mm_ids = [q for q in MINMAX_IDS if q in idx]
-        mm_cols = [idx[q] for q in mm_ids]
         # In test mode the test registers count instead of the billing ones.
         test = self.test
-        energy = self.energy if test is None else test.energy
-        demand = self.demand if test is None else test.demand
-        for w in range(len(rows)):
-            # A window resynchronised at a 10-min tick overlaps the one before it: count the
-            # overlap once, so energy and demand integrate every sample exactly once.
-            begin = max(starts[w], self._metered_to)
-            dt = (ends[w] - begin) / self._sample_rate
-            self._metered_to = max(self._metered_to, ends[w])
-            p, q, s, i = (float(v) for v in rows[w, cols])
-            energy.accumulate(p, q, s, dt)
-            # Demand sync pulses within the window split it: the part before each pulse counts
-            # in the sub-interval the pulse ends.
-            while self._sync_edges and self._sync_edges[0] <= ends[w]:
-                edge = max(self._sync_edges.pop(0), begin)
-                if edge > begin:
-                    demand.update(self._time_at(edge), (edge - begin) / self._sample_rate,
-                                  p, q, s, i)  # fmt: skip
-                demand.sync(self._time_at(edge))
-                begin = edge
-                dt = (ends[w] - begin) / self._sample_rate
-            demand.update(window_end[w], dt, p, q, s, i)
-            self.minmax.update(
-                window_end[w], dict(zip(mm_ids, rows[w, mm_cols].tolist(), strict=True))
-            )
+        self._metering.meter(
+            rows, self._layout.index, starts, ends, window_end,
+            self.energy if test is None else test.energy,
+            self.demand if test is None else test.demand,
+            self.minmax,
+        )  # fmt: skip
 
     def _waveform(self) -> Waveform | None:
         """The last two whole cycles held, from a rising crossing (for the waveform screen)."""
