@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
 from engine.storage.database import from_ms, to_ms
-from engine.storage.recorder_store import find_recorder, iter_samples
+from engine.storage.recorder_store import find_recorder
 
-__all__ = ["PERIODS", "Forecast", "Stat", "channel_history", "forecast_days", "forecast_hours",
-           "period_stats"]  # fmt: skip
+__all__ = [
+    "PERIODS",
+    "Forecast",
+    "Stat",
+    "channel_history",
+    "forecast_days",
+    "forecast_hours",
+    "period_stats",
+    "recorder_history",
+]  # fmt: skip
 
 PERIODS = ("hour", "day", "week", "month")
 _HOUR, _DAY = 3_600_000, 86_400_000
@@ -150,6 +158,29 @@ def forecast_days(
     return [Forecast(from_ms(s), from_ms(s + _DAY), *p) for s, p in zip(slots, prof, strict=True)]
 
 
+def recorder_history(
+    conn: sqlite3.Connection,
+    recorder: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Every channel of the recorder named ``recorder`` in one read: its channels, times [ms
+    since 1970 UTC] (n,) and values (n, channels) [each channel's unit; NaN where nothing
+    was measured], for ``since`` < time <= ``until``. ``InputError`` for an unknown recorder."""
+    rec = find_recorder(conn, recorder)
+    chans = rec.definition.channels
+    cols = ", ".join(f"v{k}" for k in range(len(chans)))
+    lo = -(2**62) if since is None else to_ms(since)
+    hi = 2**62 if until is None else to_ms(until)
+    rows = conn.execute(
+        f"SELECT t_ms, {cols} FROM samples WHERE recorder=? AND t_ms > ? AND t_ms <= ? "
+        "ORDER BY t_ms",
+        (rec.id, lo, hi),
+    ).fetchall()
+    table = np.array(rows, dtype=float).reshape(len(rows), 1 + len(chans))  # None -> NaN
+    return chans, table[:, 0].astype(np.int64), table[:, 1:]
+
+
 def channel_history(
     conn: sqlite3.Connection,
     recorder: str,
@@ -160,18 +191,8 @@ def channel_history(
     """Times [ms since 1970 UTC] and values of one channel (e.g. ``"V_A"``, ``"P_TOT:max"``)
     of the recorder named ``recorder``; ``InputError`` for an unknown recorder, ``KeyError``
     for a channel it does not log."""
-    rec = find_recorder(conn, recorder)
-    chans = rec.definition.channels
+    chans = find_recorder(conn, recorder).definition.channels
     if channel not in chans:
         raise KeyError(f"recorder {recorder} does not log {channel!r} (it logs {', '.join(chans)})")
-    k = chans.index(channel)
-    since = since or datetime(1970, 1, 2, tzinfo=UTC)
-    until = until or datetime.now(UTC) + timedelta(days=36500)
-    rows = [
-        (to_ms(t), np.nan if v[k] is None else v[k])
-        for t, _, v in iter_samples(conn, rec, since, until)
-    ]
-    if not rows:
-        return np.empty(0, np.int64), np.empty(0)
-    t, v = zip(*rows, strict=True)
-    return np.array(t, np.int64), np.array(v, float)
+    _, times, values = recorder_history(conn, recorder, since, until)
+    return times, values[:, chans.index(channel)]

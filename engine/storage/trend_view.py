@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from engine.errors import InputError
 from engine.snapshot import TrendSeries
-from engine.storage.trend import channel_history, forecast_hours, period_stats
+from engine.storage.trend import forecast_hours, period_stats, recorder_history
 
 __all__ = ["FORECAST_HOURS", "HISTORY_HOURS", "TREND_RECORDER", "trend_series"]
 
@@ -20,26 +20,24 @@ FORECAST_HOURS = 4
 
 def trend_series(conn: sqlite3.Connection, now: datetime) -> tuple[TrendSeries, ...]:
     """The Trend screen's series at ``now`` (UTC), one per channel of the trend recorder (at
-    most 4); empty when there is no such recorder."""
+    most 4); empty when there is no such recorder. The history is read once for all channels
+    (the engine thread does this once a minute)."""
+    since = now - timedelta(hours=HISTORY_HOURS + 24 * 28)  # the forecast's 28-day profile
     try:
-        from engine.storage.recorder_store import find_recorder
-
-        channels = find_recorder(conn, TREND_RECORDER).definition.channels[:4]
+        channels, times, values = recorder_history(conn, TREND_RECORDER, since=since)
     except InputError:
         return ()
-    since = now - timedelta(hours=HISTORY_HOURS + 24 * 28)  # the forecast's 28-day profile
+    recent = now - timedelta(hours=HISTORY_HOURS)
     out = []
-    for channel in channels:
-        times, values = channel_history(conn, TREND_RECORDER, channel, since=since)
-        recent = now - timedelta(hours=HISTORY_HOURS)
+    for k, channel in enumerate(channels[:4]):
         history = tuple(
             (s.start, s.average, s.minimum, s.maximum)
-            for s in period_stats(times, values, "hour")
+            for s in period_stats(times, values[:, k], "hour")
             if s.end > recent
         )
         forecast = tuple(
             (f.start, f.average, f.minimum, f.maximum)
-            for f in forecast_hours(times, values, now, hours=FORECAST_HOURS)
+            for f in forecast_hours(times, values[:, k], now, hours=FORECAST_HOURS)
         )
         out.append(TrendSeries(channel.partition(":")[0], history, forecast))
     return tuple(out)
