@@ -149,6 +149,13 @@ def ids(records: Sequence[Mapping]) -> frozenset[str]:
     return frozenset(keys)
 
 
+def combine_verdicts(verdicts: Iterable[bool | None]) -> bool | None:
+    """False if any is False, True if all the others are True and there is one, else None
+    (nothing evaluated)."""
+    seen = [v for v in verdicts if v is not None]
+    return None if not seen else all(seen)
+
+
 def iso(t: datetime | None) -> str | None:
     return None if t is None else t.isoformat()
 

@@ -33,6 +33,7 @@ from engine.compliance.common import (
     Period,
     check_time,
     column,
+    combine_verdicts,
     flags,
     ids,
     iso,
@@ -166,12 +167,6 @@ class En50160Result:
             "swells": self.swells.to_dict(),
             "interruptions": self.interruptions.to_dict(),
         }
-
-
-def _combine(verdicts) -> bool | None:
-    """False if any is False, True if all the others are True and there is one, else None."""
-    seen = [v for v in verdicts if v is not None]
-    return None if not seen else all(seen)
 
 
 def _rows(spec: dict, values: np.ndarray, flagged: np.ndarray, limits, center) -> list:
@@ -336,12 +331,12 @@ def evaluate_en50160(
                                  len(rec_w[k]) < INTERVALS_PER_WEEK, tuple(rows),
                                  dip_table(ev_w[k]), swell_table(ev_w[k]),
                                  count_interruptions(ev_w[k]),
-                                 _combine(r.passed for r in rows)))  # fmt: skip
+                                 combine_verdicts(r.passed for r in rows)))  # fmt: skip
 
     notes = _notes(settings, freq_source, weeks)
     return En50160Result(EDITION, settings, freq_source, start, tuple(weeks), dip_table(events),
                          swell_table(events), count_interruptions(events),
-                         _combine(w.passed for w in weeks), tuple(notes))  # fmt: skip
+                         combine_verdicts(w.passed for w in weeks), tuple(notes))  # fmt: skip
 
 
 def _notes(settings: En50160Settings, freq_source: str, weeks) -> list[str]:

@@ -42,6 +42,7 @@ from engine.compliance.common import (
     Period,
     check_time,
     columns,
+    combine_verdicts,
     flags,
     ids,
     iso,
@@ -315,8 +316,7 @@ def evaluate_ieee519(
             source, values = series[check.kind].get((quantity, phase, order), ("", None))
             rows.append(_row(quantity, phase, order, source, check, table_limit, values,
                              excluded[check.kind], index[check.kind]))  # fmt: skip
-    seen = [r.passed for r in rows if r.passed is not None]
-    passed = None if not seen else all(seen)
+    passed = combine_verdicts(r.passed for r in rows)
     return Ieee519Result(EDITION, settings, vl, cl, start, tuple(days), tuple(weeks), tuple(rows),
                          passed, tuple(_notes(exclude_flagged, days, weeks)))  # fmt: skip
 
