@@ -20,6 +20,7 @@ from engine.quantities import quantity
 from engine.snapshot import Snapshot, TrendSeries
 from screens.base import Context, DataScreen
 from screens.canvas import BODY, draw_chrome, draw_message, format_value
+from screens.formats import PREFIXES
 from screens.charts import (
     COLOURS,
     draw_header,
@@ -109,9 +110,9 @@ class TrendScreen(DataScreen):
 
 
 def _prefix_factor(unit: str, shown: str) -> float:
-    """How many base units the shown unit is (kW for W: 1000)."""
+    """How many base units the shown unit is (kW for W: 1000), by ``format_value``'s prefixes."""
     prefix = shown[: len(shown) - len(unit)] if unit and shown.endswith(unit) else ""
-    return {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9}.get(prefix, 1.0)
+    return 1000.0 ** PREFIXES.index(prefix) if prefix in PREFIXES else 1.0
 
 
 def _point(t: datetime, v: float, now: datetime, low: float, high: float) -> QPointF:
