@@ -20,7 +20,6 @@ from engine.quantities import quantity
 from engine.snapshot import Snapshot, TrendSeries
 from screens.base import Context, DataScreen
 from screens.canvas import BODY, draw_chrome, draw_message, format_value
-from screens.formats import PREFIXES
 from screens.charts import (
     COLOURS,
     draw_header,
@@ -31,6 +30,7 @@ from screens.charts import (
     page_text,
     tick_text,
 )
+from screens.formats import PREFIXES
 
 PAST_H, FUTURE_H = 24, 4  # [h] shown either side of now
 PLOT = QRect(BODY.left() + 46, BODY.top() + 30, BODY.width() - 64, 118)
