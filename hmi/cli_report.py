@@ -84,15 +84,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         if args.standard == "en50160":
             udin = args.declared_voltage or config.nominal_voltage
-            # A Plt of fewer than 12 whole Pst values (a recording's first 2 h) is left out.
-            complete_plt = [r for r in analysis.flicker.get("plt", []) if r.get("complete")]
             settings = En50160Settings(
                 udin, config.nominal_frequency, args.network,
                 "island" if args.island else "synchronous",
             )  # fmt: skip
             result = evaluate_en50160(
                 analysis.aggregates["10min"], settings, frequency_10s=analysis.frequency_10s,
-                plt=complete_plt, events=analysis.events, start=start,
+                plt=analysis.flicker.get("plt", []), events=analysis.events, start=start,
             )  # fmt: skip
             text, page = en50160_text(result, title), en50160_html
         else:

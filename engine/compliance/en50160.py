@@ -288,13 +288,17 @@ def evaluate_en50160(
     ``records``: the 10-min records (ids FREQ [Hz], V_A.. or V_AB.. [V], U2_V [%], THD_V_..
     [%], H_V_.._h [% of U1]). ``frequency_10s``: (end time, frequency [Hz]) of each 10-s value;
     without them the 10-min FREQ values are used instead, and the result says so. ``plt``:
-    Plt records (``{"t", "PLT_A", ...}``, optional ``"flagged"``). ``events``: the engine's
+    Plt records (``{"t", "PLT_A", ...}``, optional ``"flagged"``; ``"complete": False`` ones,
+    built from fewer than 12 Pst, are left out). ``events``: the engine's
     dips, swells and interruptions (``extreme_pct`` in % of the declared voltage). ``start``:
     the start of the observation period (aware datetime; default: the start of the earliest
     10-min interval, else of the earliest other value); pass e.g. a Monday 00:00 to align weeks.
     """
     if not isinstance(settings, En50160Settings):
         raise ValueError(f"settings must be En50160Settings, got {type(settings).__name__}")
+    # A Plt built from fewer than 12 whole Pst values ("complete": False, e.g. a recording's
+    # first 2 h) is no Plt (IEC 61000-4-15): left out.
+    plt = [r for r in plt if r.get("complete", True)]
     for r in (*records, *plt):
         check_time("record time 't'", r.get("t"))
     for e in events:

@@ -103,8 +103,7 @@ class LiveEn50160:
 
     def _evaluate(self, plt: Sequence[dict]) -> None:
         start = self._start
-        # A Plt built from fewer than 12 whole Pst values (the stream's first 2 h) is no Plt.
-        plt_week = [r for r in plt if start < r["t"] <= start + WEEK and r.get("complete", True)]
+        plt_week = [r for r in plt if start < r["t"] <= start + WEEK]
         result = evaluate_en50160(
             self._records, self.settings, frequency_10s=self._frequency, plt=plt_week,
             start=start,

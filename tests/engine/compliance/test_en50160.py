@@ -139,6 +139,15 @@ def test_flicker_plt_95_pct(n_out, passed):
     assert b.passed is True and not rows(res, "flicker_plt", "C")
 
 
+def test_an_incomplete_plt_is_left_out():
+    """A Plt of fewer than 12 whole Pst ("complete": False) is no Plt: not counted."""
+    plt = [{"t": T0 + (k + 1) * timedelta(hours=2), "PLT_A": 0.5, "complete": True}
+           for k in range(10)]  # fmt: skip
+    plt.insert(0, {"t": T0 + timedelta(hours=1), "PLT_A": 3.0, "complete": False})
+    (a,) = rows(evaluate_en50160(records(1008, V_A=230.0), LV, plt=plt), "flicker_plt", "A")
+    assert (a.n_valid, a.worst, a.passed) == (10, 0.5, True)
+
+
 @pytest.mark.parametrize(("n_out", "passed"), [(50, True), (51, False)])
 def test_unbalance_and_thd_and_harmonic_95_pct(n_out, passed):
     recs = records(
