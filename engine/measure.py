@@ -27,7 +27,7 @@ import numpy as np
 from engine.dsp import harmonics
 from engine.dsp.symmetrical import sequence_components, unbalance
 from engine.quantities import MAX_HARMONIC
-from engine.wiring import INPUTS, WiringPlan
+from engine.wiring import INPUTS, WiringPlan, row_picks
 
 _SQRT3 = np.sqrt(3.0)
 # A harmonic smaller than this fraction of its fundamental has no meaningful angle.
@@ -185,7 +185,7 @@ def _spectra(
     """Harmonic phasors, subgroups (W, channels, 64; NaN above Nyquist) and peak values."""
     mix = plan.spectral_mix
     n_ch = mix.shape[0]
-    picks = _row_picks(mix)
+    picks = row_picks(mix)
     n_win = len(starts)
     phasors = np.full((n_win, n_ch, MAX_HARMONIC + 1), np.nan, dtype=complex)
     subgroups = np.full((n_win, n_ch, MAX_HARMONIC + 1), np.nan)
@@ -208,13 +208,6 @@ def _spectra(
         phasors[group, :, : top + 1] = ph
         subgroups[group, :, : top + 1] = sg
     return phasors, subgroups, peaks
-
-
-def _row_picks(mix: np.ndarray) -> np.ndarray | None:
-    """The input row of each channel when every channel is one input as it is, else None."""
-    if np.count_nonzero(mix) != len(mix) or np.count_nonzero(mix == 1.0) != len(mix):
-        return None
-    return np.flatnonzero(mix == 1.0) % mix.shape[1]
 
 
 def _harmonics(layout, out, phasors, subgroups, crest, tdd_current) -> None:

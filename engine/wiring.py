@@ -24,6 +24,14 @@ def _mix(**weights: float) -> np.ndarray:
     return row
 
 
+def row_picks(mix: np.ndarray) -> np.ndarray | None:
+    """The input row of each row of ``mix`` when every one is a single input as it is (a
+    selection: take those rows, no arithmetic), else None."""
+    if np.count_nonzero(mix) != len(mix) or np.count_nonzero(mix == 1.0) != len(mix):
+        return None
+    return np.flatnonzero(mix == 1.0) % mix.shape[1]
+
+
 @dataclass(frozen=True)
 class WiringPlan:
     """Signals formed for one wiring mode.

@@ -16,6 +16,7 @@ import numpy as np
 from engine.blocks import SampleBlock
 from engine.dsp.flicker import flicker_init, flicker_step
 from engine.dsp.flicker_stats import plt, pst_init, pst_step
+from engine.wiring import row_picks
 
 PST_SECONDS = 600.0  # [s] IEC 61000-4-15 short-term interval
 PLT_COUNT = 12  # Pst values per Plt (2 h)
@@ -33,11 +34,8 @@ def voltages_of(plan, voltage: np.ndarray) -> np.ndarray:
     mix = np.array([m for q, m in plan.rms if q in names])
     if mix[:, 4:].any():
         raise ValueError("flicker voltages must not depend on current inputs")
-    mix = mix[:, :4]
-    picked = np.flatnonzero(mix == 1.0)
-    if np.count_nonzero(mix) == len(mix) and len(picked) == len(mix):
-        return voltage[picked % 4]  # each voltage is one input row as it is (wye): no arithmetic
-    return mix @ voltage
+    picks = row_picks(mix[:, :4])
+    return mix[:, :4] @ voltage if picks is None else voltage[picks]  # wye: the rows as they are
 
 
 class FlickerMeter:
