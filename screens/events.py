@@ -16,10 +16,12 @@ from PySide6.QtGui import QColor, QPainter
 
 from engine.clock import local_time
 from engine.snapshot import Snapshot
+from screens.alarm_lists import alarm_name
 from screens.base import NO_KEY, Context, DataScreen, SoftKey
 from screens.canvas import BODY, draw_chrome, draw_message
 from screens.charts import RIGHT, draw_text
 from screens.formats import format_date, format_time
+from screens.setup_lists import RESETS, choice_text
 from screens.style import PALETTE
 from screens.widgets import first_visible
 
@@ -36,13 +38,50 @@ def kind_text(kind: str, tr) -> str:
     return text if text != key else kind
 
 
-def detail_text(event) -> str:
-    """What the event concerns and the change: "ct_primary: 5 → 100", "energy", ..."""
-    what = str(event.what)
-    if event.old is not None and event.new is not None:
-        return f"{what}: {event.old} → {event.new}"
-    if event.new is not None:
-        return f"{what}: {event.new}"
+#: Event values the catalogue words (the engine records them in English): value -> key.
+VALUE_KEYS = {
+    "on": "info.on", "off": "info.off",
+    "active": "alarms.state.active", "ended": "alarms.state.ended",
+    "acknowledged": "alarms.state.ack", "unacknowledged": "alarms.state.unack",
+    "inactive": "lists.event.value.inactive",
+    "locked": "lists.event.value.locked", "unlocked": "lists.event.value.unlocked",
+    "clean": "lists.event.value.clean", "unexpected": "lists.event.value.unexpected",
+}  # fmt: skip
+#: What an event concerns, where the catalogue names it: (kind, what) -> key.
+WHAT_KEYS = {
+    ("power", "power_up"): "lists.event.power_up",
+    ("power", "power_down"): "lists.event.power_down",
+    ("source", "connect"): "lists.event.connect",
+    ("source", "loss"): "lists.event.loss",
+    **{("reset", kind): f"info.resets.{kind}" for kind in RESETS},
+}
+
+
+def _value(event, value: str, tr) -> str:
+    if event.kind == "config":  # a setting's value as the Setup lists write it
+        return choice_text(event.what, value, tr)
+    key = VALUE_KEYS.get(value)
+    return tr(key) if key else value
+
+
+def detail_text(event, tr) -> str:
+    """What the event concerns and the change, in the display language where the catalogue
+    has the words ("Energy", "P tot …: Off → On"); setting ids, numbers and file names as
+    they are."""
+    what = WHAT_KEYS.get((event.kind, event.what))
+    if what is not None:
+        what = tr(what)
+    elif event.kind == "alarm":
+        what = alarm_name(str(event.what), "", tr)
+    elif event.kind == "relay" and str(event.what).startswith("relay"):
+        what = f"{tr('info.outputs.relay')} {str(event.what)[5:]}"  # "Relay 2", as on Outputs
+    else:
+        what = str(event.what)
+    old, new = event.old, event.new
+    if old is not None and new is not None:
+        return f"{what}: {_value(event, old, tr)} → {_value(event, new, tr)}"
+    if new is not None:
+        return f"{what}: {_value(event, new, tr)}"
     return what
 
 
@@ -88,7 +127,7 @@ class EventLogScreen(DataScreen):
         draw_text(painter, top, kind_text(event.kind, tr), 12, bold=True, colour=text,
                   align=RIGHT)  # fmt: skip
         bottom = QRect(box.left() + 6, box.top() + 19, box.width() - 12, 17)
-        draw_text(painter, bottom, detail_text(event), 12, colour=text)
+        draw_text(painter, bottom, detail_text(event, tr), 12, colour=text)
         if not selected:
             painter.setPen(QColor(PALETTE.rule))
             painter.drawLine(box.left() + 6, box.bottom(), box.right() - 6, box.bottom())

@@ -10,6 +10,7 @@ from engine.config import MeterConfig
 from engine.control import EngineEvent
 from engine.meter import Meter
 from engine.snapshot import Snapshot
+from i18n import translator
 from screens.base import Context
 from screens.events import EventLogScreen, detail_text
 
@@ -38,9 +39,17 @@ def test_rows_name_the_kind_and_the_change(qapp):
     render(SCREEN, snap, Context(tr=used, selection=11))
     assert "lists.event.config" in used.keys
     assert SCREEN.item_count(snap, Context(tr=used)) == 12
-    assert detail_text(snap.events[0]) == "meter.ct_primary: 11 → 12"
+    en, de = translator("en"), translator("de")
+    # A setting's values as the Setup lists write them (with the unit), the reset by its name.
+    assert detail_text(snap.events[0], en) == "meter.ct_primary: 11 A → 12 A"
     reset = EngineEvent(T0, "reset", "energy")
-    assert detail_text(reset) == "energy"
+    assert detail_text(reset, en) == "Energy" and detail_text(reset, de) == de("info.resets.energy")
+    # Engine words in the display language.
+    relay = EngineEvent(T0, "relay", "relay2", "off", "on")
+    relay_2 = f"{de('info.outputs.relay')} 2"
+    assert detail_text(relay, de) == f"{relay_2}: {de('info.off')} → {de('info.on')}"
+    power = EngineEvent(T0, "power", "power_down", None, "unexpected")
+    assert detail_text(power, en) == "Power down: Unexpected"
 
 
 def test_the_meter_publishes_its_events_newest_first():
